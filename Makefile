@@ -1,0 +1,159 @@
+# Makefile for convo: small Unix commands over one SQLite database of
+# chatbot conversations.  One non-recursive GNU Makefile.
+#
+#   make                      build libconvo.a and the commands
+#   make check                build and run every test (SANITIZE=1 for
+#                             AddressSanitizer and UBSan)
+#   make lint                 mandoc -Tlint, the layering and banned-function greps
+#   make fuzz                 build the libFuzzer harnesses (clang)
+#   make bench N=1000000      the benchmark on generated data
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/convo
+
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+DEPS = sqlite3 libcjson libpcre2-8
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEP_LIBS := $(or $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null), \
+	-lsqlite3 -lcjson -lpcre2-8) -lcsv -lm
+
+# Warnings cannot be lost to a user's CFLAGS.
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral -MMD -MP
+ifdef DEVELOPER
+override CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+override SANITIZE := address,undefined
+endif
+ifdef SANITIZE
+override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+override CPPFLAGS += $(DEP_CFLAGS) -Ilib -DCONVO_DATADIR='"$(DATADIR)"'
+
+COMMANDS = \
+	cmd/convo-import
+
+LIB_OBJS = \
+	lib/buf.o \
+	lib/errors.o \
+	lib/hash.o \
+	lib/import.o \
+	lib/json.o \
+	lib/parse.o \
+	lib/parse_csv.o \
+	lib/parse_events.o \
+	lib/parse_json.o \
+	lib/parse_text.o \
+	lib/reader.o \
+	lib/rules.o \
+	lib/rules_default.o \
+	lib/store.o \
+	lib/store_schema.o \
+	lib/store_write.o \
+	lib/time.o
+
+UNIT_TESTS = \
+	tests/unit/test_buf \
+	tests/unit/test_parse_csv \
+	tests/unit/test_parse_events \
+	tests/unit/test_parse_json \
+	tests/unit/test_parse_text \
+	tests/unit/test_reader \
+	tests/unit/test_rules \
+	tests/unit/test_store \
+	tests/unit/test_time
+
+FUZZERS = \
+	tests/fuzz/fuzz_csv \
+	tests/fuzz/fuzz_events \
+	tests/fuzz/fuzz_json \
+	tests/fuzz/fuzz_text
+
+MAN1 = $(COMMANDS:cmd/%=man/%.1)
+MAN5 = man/convo-formats.5
+MAN7 = man/convo.7
+
+all: $(COMMANDS)
+
+libconvo.a: $(LIB_OBJS)
+	$(AR) rcs $@ $(LIB_OBJS)
+
+# The default rules file, compiled in as a C string.
+lib/rules_default.c: rules/default.rules
+	{ echo '/* Generated from rules/default.rules by make: do not edit. */'; \
+	  echo '#include "convo.h"'; \
+	  echo 'static const char text[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/"&\\n"/' $<; \
+	  echo ';'; \
+	  echo 'const char *convo_rules_default_text(void) { return text; }'; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(COMMANDS): %: %.o cmd/cli.o libconvo.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< cmd/cli.o libconvo.a $(DEP_LIBS)
+
+$(UNIT_TESTS): %: %.o libconvo.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libconvo.a $(DEP_LIBS)
+
+# Fuzz harnesses: libFuzzer with clang; `make fuzz-run` runs each one.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+fuzz: $(FUZZERS)
+$(FUZZERS): %: %.c $(LIB_OBJS:.o=.c) lib/internal.h lib/convo.h
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(filter-out -MMD -MP -fsanitize=%,$(CFLAGS)) $(CPPFLAGS) \
+		-o $@ $< $(LIB_OBJS:.o=.c) $(DEP_LIBS)
+fuzz-run: fuzz
+	for f in $(FUZZERS); do \
+		n=$${f#tests/fuzz/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -dict=$$f.dict \
+			tests/fuzz/corpus/$$n testdata/$$n || exit 1; \
+	done
+
+# Replays the fuzz seeds through the harnesses built without libFuzzer.
+FUZZ_REPLAY = $(FUZZERS:%=%-replay)
+$(FUZZ_REPLAY): %-replay: %.o tests/fuzz/replay.o libconvo.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.o libconvo.a $(DEP_LIBS)
+
+check: all $(UNIT_TESTS) $(FUZZ_REPLAY)
+	@sh tests/run.sh
+
+bench: all
+	@sh tests/bench.sh $(N)
+
+lint:
+	@sh tests/lint.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)
+	cp $(COMMANDS) $(DESTDIR)$(BINDIR)/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	cp rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
+
+uninstall:
+	rm -f $(COMMANDS:cmd/%=$(DESTDIR)$(BINDIR)/%) \
+		$(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+		$(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) \
+		$(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
+		$(DESTDIR)$(DATADIR)/default.rules
+
+clean:
+	rm -f libconvo.a lib/*.o lib/*.d cmd/*.o cmd/*.d lib/rules_default.c \
+		$(COMMANDS) $(UNIT_TESTS) tests/unit/*.o tests/unit/*.d \
+		$(FUZZERS) $(FUZZ_REPLAY) tests/fuzz/*.o tests/fuzz/*.d
+	rm -rf tests/tmp
+
+.PHONY: all bench check clean fuzz fuzz-run install lint uninstall
+
+-include $(LIB_OBJS:.o=.d) $(COMMANDS:=.d) cmd/cli.d $(UNIT_TESTS:=.d)

@@ -1,0 +1,319 @@
+/*
+ * internal.h: declarations shared inside lib/ only: the growable buffer,
+ * the line reader, the records that parsers hand to the importer, and the
+ * parser context.  cmd/ never includes this file.
+ */
+#ifndef CONVO_INTERNAL_H
+#define CONVO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "convo.h"
+
+/*
+ * The largest line, field or record any parser accepts: 8 MiB.  Bigger
+ * input is rejected with a diagnostic rather than eating memory.
+ */
+#define CONVO_MAX_RECORD (8u << 20)
+
+#if defined(__GNUC__)
+#define CONVO_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CONVO_PRINTF(f, a)
+#endif
+
+/*
+ * buf.c: a growable byte buffer with a ceiling.  The contents are always
+ * NUL-terminated.  Functions return 0, CONVO_ENOMEM, or CONVO_EDATA when
+ * the ceiling would be passed.
+ */
+struct buf {
+	char *data;		/* NUL-terminated contents, NULL until used */
+	size_t len;		/* bytes used, not counting the NUL */
+	size_t cap;		/* bytes allocated */
+	size_t max;		/* ceiling on len */
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b);
+int buf_add(struct buf *b, const void *p, size_t n);
+int buf_addc(struct buf *b, int c);
+int buf_adds(struct buf *b, const char *s);
+int buf_printf(struct buf *b, const char *fmt, ...) CONVO_PRINTF(2, 3);
+/* Returns the contents, leaving b empty; the caller frees it. */
+char *buf_detach(struct buf *b);
+
+/*
+ * reader.c: reads a stream line by line, with line numbers, and rejects
+ * lines over CONVO_MAX_RECORD, NUL bytes and invalid UTF-8.  The first
+ * bytes can be looked at before reading (format detection).
+ */
+struct reader;
+
+int reader_new(struct reader **out, FILE *fp);
+void reader_free(struct reader *r);
+
+/*
+ * Fills *head with up to n bytes from the start of the input without
+ * consuming them (n at most 64 KiB).  *len is set to the bytes available.
+ */
+int reader_peek(struct reader *r, const char **head, size_t *len, size_t n);
+
+/*
+ * Reads the next line.  *line points to it (NUL-terminated, without the
+ * line ending; a trailing CR is removed) and is valid until the next call.
+ * Returns 1 for a line, 0 at the end of input, CONVO_EIO on a read error,
+ * CONVO_EDATA when the line is bad: then *why is a static reason and *col
+ * the 1-based column where it went wrong, and the line is skipped, so the
+ * next call reads the following line.
+ */
+int reader_line(struct reader *r, const char **line, size_t *len,
+    const char **why, long *col);
+
+/* Line number of the line returned last (1-based). */
+long reader_lineno(const struct reader *r);
+/* Bytes consumed so far. */
+uint64_t reader_bytes(const struct reader *r);
+/* Whether the last line read ended without a newline (end of file). */
+int reader_last_unterminated(const struct reader *r);
+/* SHA-256 of all bytes consumed so far, as 64 hex digits and a NUL. */
+void reader_sha256_hex(struct reader *r, char hex[65]);
+
+/* Checks UTF-8: returns 0, or the 1-based byte offset of the first bad byte. */
+size_t utf8_check(const char *s, size_t len);
+
+/*
+ * Records: what a parser hands to the importer.  Strings are borrowed for
+ * the duration of the sink call; NULL means "not stated".  Numbers use the
+ * sentinels below for "not stated".
+ */
+#define CONVO_NUM_NONE INT64_MIN	/* an integer not stated */
+#define CONVO_BOOL_NONE (-1)		/* a boolean not stated */
+
+enum convo_role {
+	CONVO_ROLE_NONE,
+	CONVO_ROLE_USER,
+	CONVO_ROLE_ASSISTANT,
+	CONVO_ROLE_AGENT,
+	CONVO_ROLE_SYSTEM
+};
+
+enum convo_handover {
+	CONVO_HANDOVER_NONE,
+	CONVO_HANDOVER_DIRECT,
+	CONVO_HANDOVER_AFTER_FALLBACK,
+	CONVO_HANDOVER_OPERATOR_BUTTON
+};
+
+enum convo_feedback {
+	CONVO_FEEDBACK_NONE,
+	CONVO_FEEDBACK_UP,
+	CONVO_FEEDBACK_DOWN
+};
+
+/* Token and cost usage. */
+struct convo_usage {
+	int64_t input_tokens;	/* or CONVO_NUM_NONE */
+	int64_t output_tokens;	/* or CONVO_NUM_NONE */
+	double cost;		/* credits */
+	int has_cost;		/* whether cost was stated */
+};
+
+/* The conversation-level fields of a record (model.md "The model"). */
+struct convo_conv_fields {
+	const char *user;
+	const char *assistant;
+	const char *device;
+	const char *browser;
+	const char *country;
+	const char *region;
+	const char *city;
+	const char *status;	/* "active", "ended", or NULL */
+	int64_t started_at;	/* or CONVO_TIME_NONE */
+	int64_t ended_at;	/* or CONVO_TIME_NONE */
+	const char *end_reason;
+	int csat;		/* 1..5, 0 when not stated */
+	struct convo_usage usage;
+};
+
+/* One message (model.md, the message table). */
+struct convo_msg_fields {
+	int64_t ts;		/* required */
+	enum convo_role role;	/* required */
+	const char *text;	/* may be NULL (a click or media only) */
+	size_t text_len;
+	const char *click_type;	/* "quick_reply", "link", "button" */
+	const char *click_title;
+	const char *click_target;
+	int fallback;		/* 0, 1 or CONVO_BOOL_NONE */
+	const char *intent;
+	double confidence;
+	int has_confidence;
+	const char *agent;	/* AI agent or workflow */
+	enum convo_feedback feedback;
+	enum convo_handover handover;
+	const char *media_type;
+	const char *media_name;
+	const char *media_url;
+	struct convo_usage usage;
+};
+
+enum convo_rec_kind {
+	CONVO_REC_CONV,		/* conversation fields (a document or start) */
+	CONVO_REC_MSG,		/* one message */
+	CONVO_REC_HANDOVER,	/* a handover request not tied to a message */
+	CONVO_REC_FEEDBACK,	/* thumbs on an assistant message */
+	CONVO_REC_CSAT,		/* a satisfaction vote */
+	CONVO_REC_SURVEY,	/* a CSAT survey was offered */
+	CONVO_REC_LEAD,		/* a lead */
+	CONVO_REC_VARIABLE,	/* a conversation variable */
+	CONVO_REC_END		/* the conversation ended */
+};
+
+/*
+ * One record.  Every record names its conversation by id (and source when
+ * the input states it).  Only the part matching kind is meaningful; the
+ * rest is zeroed by rec_init().
+ */
+struct convo_rec {
+	enum convo_rec_kind kind;
+	long line;		/* where the record starts, for diagnostics */
+	const char *conv_id;	/* required */
+	const char *source;	/* NULL when the record does not say */
+	int64_t ts;		/* when the event happened, or CONVO_TIME_NONE */
+
+	struct convo_conv_fields conv;	/* CONV */
+	struct convo_msg_fields msg;	/* MSG */
+	enum convo_handover handover;	/* HANDOVER: the kind */
+	enum convo_feedback feedback;	/* FEEDBACK: up or down */
+	long feedback_index;	/* FEEDBACK: 0-based index of the message
+				   among the conversation's messages in
+				   time order, or -1 for the latest
+				   assistant message */
+	int csat;		/* CSAT: 1..5 */
+	const char *lead_name;	/* LEAD */
+	const char *lead_email;
+	const char *lead_phone;
+	const char *var_name;	/* VARIABLE */
+	const char *var_value;
+	const char *var_source;	/* "prechat", "extracted", "post", ... */
+	const char *end_reason;	/* END */
+};
+
+/* Resets rec to "nothing stated". */
+void rec_init(struct convo_rec *rec, enum convo_rec_kind kind);
+
+/* Maps names to enums; they return the NONE value for unknown names. */
+enum convo_role role_from_name(const char *s);
+enum convo_handover handover_from_name(const char *s);
+enum convo_feedback feedback_from_name(const char *s);
+const char *role_name(enum convo_role r);
+const char *handover_name(enum convo_handover h);
+const char *feedback_name(enum convo_feedback f);
+
+/*
+ * The parser context.  A parser reads p->rd, hands each record to
+ * p->sink, and reports bad input through parse_error().  A record with any
+ * error is not handed on at all: nothing of it is stored.
+ *
+ * Error handling: after parse_error(), a parser returns CONVO_EDATA unless
+ * p->skip_bad is set, in which case it moves on to the next record (the
+ * next line, row, array element or message) and carries on.  A sink error
+ * (non-zero return) is returned at once and ends the parse.
+ */
+struct parser {
+	struct reader *rd;
+	const char *file;		/* name for diagnostics */
+	const char *path_hint;		/* file name, for text dates; may be NULL */
+	int skip_bad;
+	int64_t date;			/* --date, or CONVO_TIME_NONE */
+	int64_t session_gap_ms;
+	int (*sink)(void *ctx, const struct convo_rec *rec);
+	void *sink_ctx;
+	convo_diag_fn diag;
+	void *diag_ctx;
+	long n_records;			/* records handed on */
+	long n_bad;			/* records rejected */
+};
+
+/*
+ * Reports a positioned error (line, col may be 0) through p->diag and
+ * counts a bad record.  Returns CONVO_EDATA, so a parser can write
+ * "return parse_error(...)".
+ */
+int parse_error(struct parser *p, long line, long col, const char *fmt, ...)
+    CONVO_PRINTF(4, 5);
+/* The same as a warning: does not count a bad record; returns 0. */
+int parse_warning(struct parser *p, long line, long col, const char *fmt, ...)
+    CONVO_PRINTF(4, 5);
+
+/* Hands a record on; counts it. */
+int parse_emit(struct parser *p, const struct convo_rec *rec);
+
+/*
+ * The parsers, one per format (lib/parse_<format>.c).  Each returns 0,
+ * CONVO_EDATA (bad input, diagnostics reported), or another error from
+ * the reader or the sink.
+ */
+int parse_json(struct parser *p);	/* conversation documents */
+int parse_events(struct parser *p);	/* event stream */
+int parse_csv(struct parser *p);
+int parse_text(struct parser *p);
+
+/*
+ * Sniffers, one per parser file: given the first bytes of the input
+ * (leading white space and a BOM already skipped, len > 0), each says
+ * whether the input looks like its format.  parse_json_sniff() returns
+ * CONVO_FMT_JSON, CONVO_FMT_EVENTS or 0; the others 1 or 0.
+ */
+int parse_json_sniff(const char *head, size_t len);
+int parse_text_sniff(const char *head, size_t len);
+int parse_csv_sniff(const char *head, size_t len);
+
+/*
+ * parse.c: detects the format from the first bytes of the input.
+ * Returns the format, or CONVO_FMT_AUTO when it cannot tell; *why then
+ * says why ("empty file", "binary file", "unknown format").
+ */
+enum convo_format parse_detect(const char *head, size_t len, const char **why);
+
+/* Runs the parser for fmt. */
+int parse_run(struct parser *p, enum convo_format fmt);
+
+/*
+ * rules.c: the derived signals.  Each returns 1 when the rule matches.
+ */
+int rules_is_fallback(const struct convo_rules *r, const char *text,
+    size_t len);
+int rules_is_handover(const struct convo_rules *r, const char *text,
+    size_t len);
+int rules_is_operator(const struct convo_rules *r, const char *text,
+    size_t len);
+/*
+ * Finds the first e-mail address and phone number in text; each out
+ * string is malloc'd (the caller frees) or NULL when there is none.
+ */
+int rules_find_contacts(char **email, char **phone,
+    const struct convo_rules *r, const char *text, size_t len);
+
+/* sha256.c: hashes for the import log. */
+struct sha256 {
+	uint32_t h[8];
+	uint64_t n;
+	unsigned char block[64];
+	size_t used;
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *p, size_t n);
+/* Writes 64 hex digits and a NUL into hex. */
+void sha256_final_hex(struct sha256 *s, char hex[65]);
+
+/* 64-bit FNV-1a, used for message identity keys. */
+uint64_t hash64(uint64_t h, const void *p, size_t n);
+#define HASH64_INIT UINT64_C(14695981039346656037)
+
+#endif /* CONVO_INTERNAL_H */

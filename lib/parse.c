@@ -1,0 +1,237 @@
+/*
+ * parse.c: what all parsers share: records, name tables, diagnostics,
+ * format detection from the content, and dispatch to the parser of a
+ * format.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+static const char *const format_names[] = {
+	[CONVO_FMT_AUTO] = "auto",
+	[CONVO_FMT_JSON] = "json",
+	[CONVO_FMT_EVENTS] = "events",
+	[CONVO_FMT_CSV] = "csv",
+	[CONVO_FMT_TEXT] = "text"
+};
+
+int
+convo_format_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+convo_format_name(enum convo_format f)
+{
+	if ((size_t)f >= sizeof(format_names) / sizeof(format_names[0]))
+		return "unknown";
+	return format_names[f];
+}
+
+void
+rec_init(struct convo_rec *rec, enum convo_rec_kind kind)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = kind;
+	rec->ts = CONVO_TIME_NONE;
+	rec->conv.started_at = CONVO_TIME_NONE;
+	rec->conv.ended_at = CONVO_TIME_NONE;
+	rec->conv.usage.input_tokens = CONVO_NUM_NONE;
+	rec->conv.usage.output_tokens = CONVO_NUM_NONE;
+	rec->msg.ts = CONVO_TIME_NONE;
+	rec->msg.fallback = CONVO_BOOL_NONE;
+	rec->msg.usage.input_tokens = CONVO_NUM_NONE;
+	rec->msg.usage.output_tokens = CONVO_NUM_NONE;
+	rec->feedback_index = -1;
+}
+
+/* Looks s up in names[1..n-1], case-insensitively; 0 when not found. */
+static int
+lookup(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return (int)i;
+	return 0;
+}
+
+static const char *const role_names[] = {
+	"", "user", "assistant", "agent", "system"
+};
+static const char *const handover_names[] = {
+	"", "direct", "after_fallback", "operator_button"
+};
+static const char *const feedback_names[] = { "", "up", "down" };
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+enum convo_role
+role_from_name(const char *s)
+{
+	return (enum convo_role)lookup(role_names, NELEM(role_names), s);
+}
+
+enum convo_handover
+handover_from_name(const char *s)
+{
+	return (enum convo_handover)lookup(handover_names,
+	    NELEM(handover_names), s);
+}
+
+enum convo_feedback
+feedback_from_name(const char *s)
+{
+	return (enum convo_feedback)lookup(feedback_names,
+	    NELEM(feedback_names), s);
+}
+
+const char *
+role_name(enum convo_role r)
+{
+	return (size_t)r < NELEM(role_names) ? role_names[r] : "";
+}
+
+const char *
+handover_name(enum convo_handover h)
+{
+	return (size_t)h < NELEM(handover_names) ? handover_names[h] : "";
+}
+
+const char *
+feedback_name(enum convo_feedback f)
+{
+	return (size_t)f < NELEM(feedback_names) ? feedback_names[f] : "";
+}
+
+static void
+report(struct parser *p, enum convo_severity sev, long line, long col,
+    const char *fmt, va_list ap)
+{
+	struct convo_diag d;
+	char msg[512];
+
+	if (p->diag == NULL)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	d.file = p->file;
+	d.line = line;
+	d.col = col;
+	d.severity = sev;
+	d.message = msg;
+	p->diag(p->diag_ctx, &d);
+}
+
+int
+parse_error(struct parser *p, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(p, CONVO_SEV_ERROR, line, col, fmt, ap);
+	va_end(ap);
+	p->n_bad++;
+	return CONVO_EDATA;
+}
+
+int
+parse_warning(struct parser *p, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(p, CONVO_SEV_WARNING, line, col, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int
+parse_emit(struct parser *p, const struct convo_rec *rec)
+{
+	p->n_records++;
+	return p->sink(p->sink_ctx, rec);
+}
+
+/*
+ * Binary input: a byte sequence that is not UTF-8 near the start, or more
+ * than one control character in ten.  A lone NUL or bad byte later on is
+ * left to the reader, which names its line and column.
+ */
+static int
+looks_binary(const char *head, size_t len)
+{
+	size_t i, bad, ctl = 0;
+
+	bad = utf8_check(head, len);
+	if (bad != 0 && bad <= 16 && len - bad >= 4)
+		return 1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)head[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+		    c != '\f') || c == 0x7f)
+			ctl++;
+	}
+	return ctl > 0 && ctl * 10 > len;
+}
+
+enum convo_format
+parse_detect(const char *head, size_t len, const char **why)
+{
+	int f;
+
+	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
+		head += 3;
+		len -= 3;
+	}
+	while (len > 0 && strchr(" \t\r\n\f", *head) != NULL && *head != '\0') {
+		head++;
+		len--;
+	}
+	if (len == 0) {
+		*why = "empty file";
+		return CONVO_FMT_AUTO;
+	}
+	if (looks_binary(head, len)) {
+		*why = "binary file";
+		return CONVO_FMT_AUTO;
+	}
+	if ((f = parse_json_sniff(head, len)) != 0)
+		return (enum convo_format)f;
+	if (parse_text_sniff(head, len))
+		return CONVO_FMT_TEXT;
+	if (parse_csv_sniff(head, len))
+		return CONVO_FMT_CSV;
+	*why = "unknown format (not JSON, an event stream, CSV or a transcript)";
+	return CONVO_FMT_AUTO;
+}
+
+int
+parse_run(struct parser *p, enum convo_format fmt)
+{
+	switch (fmt) {
+	case CONVO_FMT_JSON:
+		return parse_json(p);
+	case CONVO_FMT_EVENTS:
+		return parse_events(p);
+	case CONVO_FMT_CSV:
+		return parse_csv(p);
+	case CONVO_FMT_TEXT:
+		return parse_text(p);
+	case CONVO_FMT_AUTO:
+		break;
+	}
+	return CONVO_EINTERNAL;
+}
