@@ -17,8 +17,9 @@ DATADIR ?= $(PREFIX)/share/convo
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 DEPS = sqlite3 libcjson libpcre2-8
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
-DEP_LIBS := $(or $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null), \
+# Recursive (=) so that they are read after `deps` has installed them.
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEP_LIBS = $(or $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null), \
 	-lsqlite3 -lcjson -lpcre2-8) -lcsv -lm
 
 # Warnings cannot be lost to a user's CFLAGS.
@@ -56,6 +57,7 @@ LIB_OBJS = \
 	lib/rules.o \
 	lib/rules_default.o \
 	lib/store.o \
+	lib/store_rollup.o \
 	lib/store_schema.o \
 	lib/store_write.o \
 	lib/time.o
@@ -81,14 +83,26 @@ MAN1 = $(COMMANDS:cmd/%=man/%.1)
 MAN5 = man/convo-formats.5
 MAN7 = man/convo.7
 
-all: $(COMMANDS)
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(COMMANDS)
+
+# Installs missing Debian packages as root, else says what to install.
+deps:
+	@sh tests/deps.sh
+
+# The README's first command: the sample exports imported and summed up.
+demo: all
+	rm -f demo.db demo.db-wal demo.db-shm
+	cmd/convo-import -d demo.db testdata/sample/*
 
 libconvo.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
 
 # The default rules file, compiled in as a C string.
-lib/rules_default.c: rules/default.rules
-	{ echo '/* Generated from rules/default.rules by make: do not edit. */'; \
+lib/rules_default.c: lib/default.rules
+	{ echo '/* Generated from lib/default.rules by make: do not edit. */'; \
 	  echo '#include "convo.h"'; \
 	  echo 'static const char text[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/"&\\n"/' $<; \
@@ -122,7 +136,8 @@ FUZZ_REPLAY = $(FUZZERS:%=%-replay)
 $(FUZZ_REPLAY): %-replay: %.o tests/fuzz/replay.o libconvo.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.o libconvo.a $(DEP_LIBS)
 
-check: all $(UNIT_TESTS) $(FUZZ_REPLAY)
+check: all
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY)
 	@sh tests/run.sh
 
 bench: all
@@ -139,7 +154,7 @@ install: all
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
-	cp rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
+	cp lib/default.rules $(DESTDIR)$(DATADIR)/default.rules
 
 uninstall:
 	rm -f $(COMMANDS:cmd/%=$(DESTDIR)$(BINDIR)/%) \
@@ -152,8 +167,9 @@ clean:
 	rm -f libconvo.a lib/*.o lib/*.d cmd/*.o cmd/*.d lib/rules_default.c \
 		$(COMMANDS) $(UNIT_TESTS) tests/unit/*.o tests/unit/*.d \
 		$(FUZZERS) $(FUZZ_REPLAY) tests/fuzz/*.o tests/fuzz/*.d
-	rm -rf tests/tmp
+	rm -rf tests/tmp demo.db demo.db-wal demo.db-shm
 
-.PHONY: all bench check clean fuzz fuzz-run install lint uninstall
+.PHONY: all bench build check clean demo deps fuzz fuzz-run install lint \
+	uninstall
 
 -include $(LIB_OBJS:.o=.d) $(COMMANDS:=.d) cmd/cli.d $(UNIT_TESTS:=.d)

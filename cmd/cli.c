@@ -169,6 +169,32 @@ cli_parse_int(int64_t *out, const char *s, int64_t min, int64_t max,
 }
 
 int
+cli_parse_duration(int64_t *out, const char *s, const char *name)
+{
+	static const struct { char unit; int64_t ms; } units[] = {
+		{ 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 },
+		{ 'd', 86400000 }, { '\0', 3600000 }
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*end == units[i].unit && (*end == '\0' || end[1] == '\0'))
+			break;
+	if (end == s || errno != 0 || i == sizeof(units) / sizeof(units[0]) ||
+	    !(v >= 0) || v * (double)units[i].ms > 1e15) {
+		cli_error("invalid %s '%s' (expected a number with s, m, h "
+		    "or d)", name, s);
+		return -1;
+	}
+	*out = (int64_t)(v * (double)units[i].ms + 0.5);
+	return 0;
+}
+
+int
 cli_color(FILE *fp)
 {
 	const char *nc = getenv("NO_COLOR");

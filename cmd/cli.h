@@ -54,6 +54,16 @@ int cli_set_tz(const char *zone);
 int cli_parse_int(int64_t *out, const char *s, int64_t min, int64_t max,
     const char *name);
 
+/*
+ * Parses a duration: a number with a unit s, m, h or d (a bare number is
+ * hours) into milliseconds.  On error prints "invalid NAME 'S'" and
+ * returns -1.
+ */
+int cli_parse_duration(int64_t *out, const char *s, const char *name);
+
+/* How long a command waits for a locked database: one minute. */
+#define CLI_BUSY_MS 60000
+
 /* Whether to use colour on fp: a TTY and NO_COLOR unset or empty. */
 int cli_color(FILE *fp);
 

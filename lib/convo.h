@@ -122,14 +122,14 @@ enum convo_open_mode {
 
 /*
  * Opens the database at path: sets WAL mode, foreign keys and a busy
- * timeout of busy_ms, creates or migrates the schema in WRITE mode.
- * Returns CONVO_ENOENT when a READ database is missing, CONVO_ESCHEMA when
- * it was written by a newer version, CONVO_ECREATE when it cannot be
- * created.  *errmsg, when not NULL, receives a borrowed static or
- * handle-owned explanation (valid until the next call).
+ * timeout of busy_ms, and creates (WRITE mode only) or migrates the
+ * schema.  Returns CONVO_ENOENT when a READ database is missing,
+ * CONVO_ESCHEMA when it was written by a newer version or is not a convo
+ * database, CONVO_ECREATE when it cannot be created or opened.  On
+ * failure *out is NULL and err (errlen bytes) says why.
  */
-int convo_store_open(struct convo_store **out, const char *path,
-    enum convo_open_mode mode, int busy_ms);
+int convo_store_open(struct convo_store **out, char *err, size_t errlen,
+    const char *path, enum convo_open_mode mode, int busy_ms);
 
 /* The latest error text of the store, borrowed. Never NULL. */
 const char *convo_store_errmsg(const struct convo_store *st);

@@ -101,7 +101,9 @@ sha256_final_hex(struct sha256 *s, char hex[65])
 		sha256_update(s, &pad, 1);
 	sha256_update(s, len, 8);
 	for (i = 0; i < 32; i++) {
-		unsigned char byte = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+		unsigned char byte;
+
+		byte = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 		hex[2 * i] = digits[byte >> 4];
 		hex[2 * i + 1] = digits[byte & 15];
 	}

@@ -300,6 +300,61 @@ int rules_is_operator(const struct convo_rules *r, const char *text,
 int rules_find_contacts(char **email, char **phone,
     const struct convo_rules *r, const char *text, size_t len);
 
+/*
+ * store_write.c: the writes of one import, all inside one transaction
+ * that the caller opens with store_begin() and ends with store_commit()
+ * or store_rollback().  Conversations are found by id and source; the
+ * rollups of every conversation the import touched are recomputed by
+ * store_import_finish().
+ */
+struct store_import;
+
+int store_begin(struct convo_store *st);
+int store_commit(struct convo_store *st);
+void store_rollback(struct convo_store *st);
+
+/* Prepares the statements and adds the import log row. */
+int store_import_begin(struct store_import **out, struct convo_store *st,
+    const char *file, int64_t now);
+void store_import_free(struct store_import *si);
+
+/*
+ * Finds or creates rec's conversation (rec->conv_id, rec->source) and, for
+ * a CONVO_REC_CONV record, applies the fields it states.
+ */
+int store_import_conv(int64_t *conv, struct store_import *si,
+    const struct convo_rec *rec);
+
+/* A message as stored: the parsed fields plus what the rules derived. */
+struct store_msg {
+	const struct convo_msg_fields *m;
+	const char *text;	/* m->text, or its redacted copy */
+	uint64_t key;		/* identity hash of the original message */
+	int fallback;		/* 0 or 1 */
+	int fallback_derived;	/* 1: the rules decided fallback */
+	enum convo_handover handover;
+	int handover_derived;	/* 1: the rules found the handover */
+};
+
+/* Stores a message unless it is already there; *is_new says which. */
+int store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
+    int64_t conv, const struct store_msg *sm);
+
+/* Applies a HANDOVER, FEEDBACK, CSAT, SURVEY, END or VARIABLE record. */
+int store_import_event(struct store_import *si, int64_t conv,
+    const struct convo_rec *rec);
+
+/* Stores a lead; derived leads merge into one per conversation. */
+int store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
+    const char *name, const char *email, const char *phone, int derived);
+
+/*
+ * Recomputes the rollups of the touched conversations and their users,
+ * fills in the counts of *res and completes the import log row.
+ */
+int store_import_finish(struct convo_import_result *res,
+    struct store_import *si, const char *format, const char *sha256);
+
 /* sha256.c: hashes for the import log. */
 struct sha256 {
 	uint32_t h[8];

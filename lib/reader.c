@@ -40,7 +40,8 @@ reader_new(struct reader **out, FILE *fp)
 		return CONVO_ENOMEM;
 	}
 	r->fp = fp;
-	buf_init(&r->line, CONVO_MAX_RECORD);
+	/* One byte over the ceiling, for the CR of a CRLF. */
+	buf_init(&r->line, CONVO_MAX_RECORD + 1);
 	sha256_init(&r->sha);
 	*out = r;
 	return 0;
@@ -193,13 +194,13 @@ reader_line(struct reader *r, const char **line, size_t *len,
 	if ((rc = take_line(r, &toolong)) <= 0)
 		return rc;
 	r->lineno++;
-	if (toolong) {
+	if (!toolong && r->line.len > 0 && r->line.data[r->line.len - 1] == '\r')
+		r->line.data[--r->line.len] = '\0';
+	if (toolong || r->line.len > CONVO_MAX_RECORD) {
 		*why = "line longer than 8 MiB";
 		*col = CONVO_MAX_RECORD + 1;
 		return CONVO_EDATA;
 	}
-	if (r->line.len > 0 && r->line.data[r->line.len - 1] == '\r')
-		r->line.data[--r->line.len] = '\0';
 	if (r->lineno == 1 && r->line.len >= 3 &&
 	    memcmp(r->line.data, "\xef\xbb\xbf", 3) == 0) {
 		memmove(r->line.data, r->line.data + 3, r->line.len - 2);

@@ -1,0 +1,339 @@
+/*
+ * convo-import: parses chatbot conversation exports and stores them in
+ * the database, one transaction per file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+usage(FILE *fp, int full)
+{
+	fprintf(fp, "usage: convo-import [-hq] [-d db] [--date date] "
+	    "[--dry-run] [--format name]\n"
+	    "                    [--progress] [--redact] [--rules file] "
+	    "[--session-gap duration]\n"
+	    "                    [--skip-bad] [--tz zone] [--version] "
+	    "[file ...]\n");
+	if (!full)
+		return;
+	fputs("\n"
+	    "  -d, --db file          the database (default $CONVO_DB, "
+	    "else ./convo.db)\n"
+	    "      --date date        the day of a transcript without one "
+	    "(YYYY-MM-DD)\n"
+	    "      --dry-run          parse and count, store nothing\n"
+	    "      --format name      json, events, csv or text (default: "
+	    "detected)\n"
+	    "  -h, --help             print this help and exit\n"
+	    "      --progress         show progress even when stderr is "
+	    "not a terminal\n"
+	    "  -q, --quiet            print no summary and no progress\n"
+	    "      --redact           replace e-mail addresses, phone and "
+	    "card numbers in text\n"
+	    "      --rules file       derive signals with these rules "
+	    "instead of the defaults\n"
+	    "      --session-gap duration\n"
+	    "                         cut threads at gaps above this "
+	    "(default 24h)\n"
+	    "      --skip-bad         store the good records of a bad file\n"
+	    "      --tz zone          the zone of times without an offset "
+	    "(default $TZ)\n"
+	    "      --version          print the version and exit\n"
+	    "\nWith no file, or with '-', standard input is read.\n", fp);
+}
+
+enum {
+	OPT_DATE = 256,
+	OPT_DRY_RUN,
+	OPT_FORMAT,
+	OPT_PROGRESS,
+	OPT_REDACT,
+	OPT_RULES,
+	OPT_SESSION_GAP,
+	OPT_SKIP_BAD,
+	OPT_TZ,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "db", required_argument, NULL, 'd' },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "redact", no_argument, NULL, OPT_REDACT },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "session-gap", required_argument, NULL, OPT_SESSION_GAP },
+	{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* What the options asked for, besides the library's import options. */
+struct args {
+	const char *db;
+	const char *date;
+	const char *rules;
+	const char *tz;
+	int quiet;
+	int progress;
+};
+
+/* Totals over the files of one run. */
+struct totals {
+	int files;
+	int failed;
+	long conversations_new;
+	long conversations_updated;
+	long messages_new;
+	long skipped;
+};
+
+/* Whether a progress line is on the terminal and needs ending. */
+static int progress_shown;
+
+static void
+progress(void *ctx, const char *file, uint64_t bytes)
+{
+	(void)ctx;
+	fprintf(stderr, "\r%s: %s: %.1f MB read", cli_progname(), file,
+	    (double)bytes / 1e6);
+	progress_shown = 1;
+}
+
+/* The largest rules file read: rules are a page of patterns, not data. */
+#define RULES_MAX (1 << 20)
+
+/* Compiles the rules of --rules file, or the built-in defaults. */
+static int
+load_rules(struct convo_rules **out, const char *path)
+{
+	static char text[RULES_MAX + 1];
+	size_t len;
+	FILE *fp;
+	int rc;
+
+	if (path == NULL) {
+		rc = convo_rules_new(out, convo_rules_default_text(),
+		    strlen(convo_rules_default_text()), "default rules",
+		    cli_diag, NULL);
+		return cli_exit_code(rc);
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		cli_error("%s: %s", path, strerror(errno));
+		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+	}
+	len = fread(text, 1, sizeof(text), fp);
+	rc = ferror(fp);
+	fclose(fp);
+	if (rc) {
+		cli_error("%s: %s", path, strerror(EIO));
+		return EXIT_IOERR;
+	}
+	if (len > RULES_MAX) {
+		cli_error("%s: rules file larger than 1 MiB", path);
+		return EXIT_DATA;
+	}
+	return cli_exit_code(convo_rules_new(out, text, len, path, cli_diag,
+	    NULL));
+}
+
+static int
+parse_args(struct args *a, struct convo_import_options *opt, int argc,
+    char **argv)
+{
+	int64_t gap;
+	int c, f;
+
+	while ((c = getopt_long(argc, argv, "d:hq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			a->db = optarg;
+			break;
+		case 'h':
+			usage(stdout, 1);
+			exit(cli_close_stdout());
+		case 'q':
+			a->quiet = 1;
+			break;
+		case OPT_DATE:
+			a->date = optarg;
+			break;
+		case OPT_DRY_RUN:
+			opt->dry_run = 1;
+			break;
+		case OPT_FORMAT:
+			if ((f = convo_format_from_name(optarg)) <= 0)
+				return cli_usage_error("unknown format '%s' "
+				    "(json, events, csv, text)", optarg);
+			opt->format = (enum convo_format)f;
+			break;
+		case OPT_PROGRESS:
+			a->progress = 1;
+			break;
+		case OPT_REDACT:
+			opt->redact = 1;
+			break;
+		case OPT_RULES:
+			a->rules = optarg;
+			break;
+		case OPT_SESSION_GAP:
+			if (cli_parse_duration(&gap, optarg, "session gap") != 0)
+				return EXIT_USAGE;
+			opt->session_gap_ms = gap;
+			break;
+		case OPT_SKIP_BAD:
+			opt->skip_bad = 1;
+			break;
+		case OPT_TZ:
+			a->tz = optarg;
+			break;
+		case OPT_VERSION:
+			printf("convo-import %s\n", CONVO_VERSION);
+			exit(cli_close_stdout());
+		default:
+			usage(stderr, 0);
+			fprintf(stderr, "try 'convo-import --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* Sets the zone and reads --date in it. */
+static int
+setup_time(const struct args *a, struct convo_import_options *opt)
+{
+	const char *why;
+
+	if (cli_set_tz(a->tz) != 0)
+		return cli_usage_error("unknown time zone '%s'", a->tz);
+	if (a->date != NULL && (strlen(a->date) != 10 ||
+	    convo_time_parse(&opt->date, &why, a->date) != 0))
+		return cli_usage_error("invalid date '%s' (expected "
+		    "YYYY-MM-DD)", a->date);
+	opt->now = (int64_t)time(NULL) * 1000;
+	return 0;
+}
+
+/* Imports one named file and adds to the totals; returns an exit code. */
+static int
+import_one(struct totals *t, struct convo_store *st, const char *name,
+    const struct convo_import_options *opt)
+{
+	struct convo_import_result res;
+	FILE *fp;
+	int rc;
+
+	if (strcmp(name, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(name, "rb")) == NULL) {
+		cli_error("%s: %s", name, strerror(errno));
+		t->failed++;
+		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+	}
+	rc = convo_import_file(&res, st, fp, name, opt);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc != 0 && rc != CONVO_EDATA)
+		cli_error("%s: %s", name, rc == CONVO_EIO ? strerror(EIO) :
+		    convo_store_errmsg(st));
+	if (rc == 0 || (rc == CONVO_EDATA && opt->skip_bad && res.records)) {
+		t->files++;
+		t->conversations_new += res.conversations_new;
+		t->conversations_updated += res.conversations_updated;
+		t->messages_new += res.messages_new;
+		t->skipped += res.skipped;
+	} else
+		t->failed++;
+	if (rc == CONVO_EDATA && opt->skip_bad && res.skipped)
+		cli_error("%s: %ld bad records skipped", name, res.skipped);
+	return cli_exit_code(rc);
+}
+
+static void
+summary(const struct totals *t, const struct convo_import_options *opt,
+    double seconds)
+{
+	printf("%s%d file%s", opt->dry_run ? "dry run, nothing stored: " :
+	    "imported ", t->files, t->files == 1 ? "" : "s");
+	if (t->failed)
+		printf(" (%d failed)", t->failed);
+	printf(": %ld new and %ld updated conversations, %ld new messages, "
+	    "%ld skipped records, %.2f s\n", t->conversations_new,
+	    t->conversations_updated, t->messages_new, t->skipped, seconds);
+}
+
+/* Opens the database; a dry run never creates one. */
+static int
+open_store(struct convo_store **st, const char *path, int dry_run)
+{
+	char err[512];
+	struct stat sb;
+	enum convo_open_mode mode = CONVO_OPEN_WRITE;
+	int rc;
+
+	if (dry_run && stat(path, &sb) != 0)
+		mode = CONVO_OPEN_MEMORY;
+	rc = convo_store_open(st, err, sizeof(err), path, mode, CLI_BUSY_MS);
+	if (rc != 0)
+		cli_error("%s", err);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct convo_import_options opt = CONVO_IMPORT_OPTIONS_INIT;
+	struct convo_rules *rules = NULL;
+	struct convo_store *st = NULL;
+	struct totals t = { 0 };
+	struct args a = { 0 };
+	struct timespec t0, t1;
+	int i, rc, worst = 0;
+
+	cli_init(argv[0]);
+	if ((rc = parse_args(&a, &opt, argc, argv)) != 0 ||
+	    (rc = setup_time(&a, &opt)) != 0)
+		return rc;
+	if ((rc = load_rules(&rules, a.rules)) != 0)
+		return rc;
+	opt.rules = rules;
+	opt.diag = cli_diag;
+	if (!a.quiet && (a.progress || isatty(STDERR_FILENO)))
+		opt.progress = progress;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = open_store(&st, cli_db_path(a.db), opt.dry_run)) != 0) {
+		convo_rules_free(rules);
+		return cli_exit_code(rc);
+	}
+	for (i = optind; i < argc || i == optind; i++) {
+		rc = import_one(&t, st, i < argc ? argv[i] : "-", &opt);
+		if (rc > worst)
+			worst = rc;
+		if (progress_shown)
+			fputc('\n', stderr);
+		progress_shown = 0;
+		if (rc == EXIT_IOERR || rc == EXIT_SOFTWARE)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	convo_store_close(st);
+	convo_rules_free(rules);
+	if (!a.quiet)
+		summary(&t, &opt, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	rc = cli_close_stdout();
+	return worst ? worst : rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * store_rollup.c: recomputes the per-conversation rollups (counts by
+ * role, first and last activity, handovers, feedback, leads, response
+ * times) of the conversations listed in temp.touched, and the first-seen
+ * times of their users.  Each step reads only those conversations'
+ * messages, through the (conversation_id, ts) index, so an import costs
+ * in proportion to what it touched, not to the database.
+ */
+#include "store.h"
+
+/*
+ * Signals that depend on the neighbouring message: a typed user message
+ * whose next non-system message is an assistant fallback was not
+ * understood; a handover found by the rules right after an assistant
+ * fallback is of kind after_fallback.
+ */
+static const char sql_neighbours[] =
+	"WITH m AS (SELECT id, role, click_type,"
+	"  lag(role) OVER w AS prev_role, lag(fallback) OVER w AS prev_fb,"
+	"  lead(role) OVER w AS next_role, lead(fallback) OVER w AS next_fb"
+	" FROM message WHERE role <> 'system'"
+	" AND conversation_id IN (SELECT id FROM temp.touched)"
+	" WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, id))"
+	" UPDATE message SET"
+	" not_understood = (m.click_type IS NULL AND m.next_role = 'assistant'"
+	"   AND m.next_fb = 1),"
+	" handover = CASE WHEN message.handover_derived = 1"
+	"   AND message.handover IN ('direct', 'after_fallback') THEN"
+	"   CASE WHEN m.prev_role = 'assistant' AND m.prev_fb = 1"
+	"   THEN 'after_fallback' ELSE 'direct' END ELSE message.handover END"
+	" FROM m WHERE message.id = m.id AND m.role = 'user'";
+
+/* Counts and times that one pass over the messages gives. */
+static const char sql_counts[] =
+	"UPDATE conversation SET"
+	" n_user = coalesce(a.n_user, 0),"
+	" n_assistant = coalesce(a.n_assistant, 0),"
+	" n_agent = coalesce(a.n_agent, 0),"
+	" n_system = coalesce(a.n_system, 0),"
+	" n_typed = coalesce(a.n_typed, 0),"
+	" n_clicks = coalesce(a.n_user - a.n_typed, 0),"
+	" n_fallbacks = coalesce(a.n_fallbacks, 0),"
+	" n_not_understood = coalesce(a.n_not_understood, 0),"
+	" n_feedback_up = coalesce(a.n_up, 0),"
+	" n_feedback_down = coalesce(a.n_down, 0),"
+	" n_handover_direct = coalesce(a.h_direct, 0)"
+	"   + coalesce(e.h_direct, 0),"
+	" n_handover_after_fallback = coalesce(a.h_after, 0)"
+	"   + coalesce(e.h_after, 0),"
+	" n_handover_operator_button = coalesce(a.h_button, 0)"
+	"   + coalesce(e.h_button, 0),"
+	" first_message_at = a.first_at, last_message_at = a.last_at,"
+	" first_user_at = a.first_user_at, last_user_at = a.last_user_at,"
+	" first_handover_at = CASE WHEN a.first_handover_at IS NULL"
+	"   THEN e.first_handover_at WHEN e.first_handover_at IS NULL"
+	"   THEN a.first_handover_at"
+	"   ELSE min(a.first_handover_at, e.first_handover_at) END,"
+	" last_activity_at = max(coalesce(a.last_any, e.last_at, started_at),"
+	"   coalesce(e.last_at, a.last_any, started_at)),"
+	" started_at = coalesce(stated_started_at, min(coalesce(a.first_any,"
+	"   e.first_at, ended_at, started_at), coalesce(e.first_at, a.first_any,"
+	"   ended_at, started_at))),"
+	" input_tokens = coalesce(stated_input_tokens, a.input_tokens, 0),"
+	" output_tokens = coalesce(stated_output_tokens, a.output_tokens, 0),"
+	" cost = coalesce(stated_cost, a.cost, 0),"
+	" n_leads = (SELECT count(*) FROM lead"
+	"   WHERE lead.conversation_id = conversation.id)"
+	" FROM temp.touched t"
+	" LEFT JOIN (SELECT conversation_id AS cid,"
+	"   sum(role = 'user') AS n_user,"
+	"   sum(role = 'assistant') AS n_assistant,"
+	"   sum(role = 'agent') AS n_agent,"
+	"   sum(role = 'system') AS n_system,"
+	"   sum(role = 'user' AND click_type IS NULL) AS n_typed,"
+	"   sum(role = 'assistant' AND fallback = 1) AS n_fallbacks,"
+	"   sum(not_understood) AS n_not_understood,"
+	"   sum(role = 'assistant' AND feedback = 'up') AS n_up,"
+	"   sum(role = 'assistant' AND feedback = 'down') AS n_down,"
+	"   sum(handover = 'direct') AS h_direct,"
+	"   sum(handover = 'after_fallback') AS h_after,"
+	"   sum(handover = 'operator_button') AS h_button,"
+	"   min(ts) FILTER (WHERE handover IS NOT NULL) AS first_handover_at,"
+	"   min(ts) FILTER (WHERE role <> 'system') AS first_at,"
+	"   max(ts) FILTER (WHERE role <> 'system') AS last_at,"
+	"   min(ts) FILTER (WHERE role = 'user') AS first_user_at,"
+	"   max(ts) FILTER (WHERE role = 'user') AS last_user_at,"
+	"   min(ts) AS first_any, max(ts) AS last_any,"
+	"   sum(input_tokens) AS input_tokens,"
+	"   sum(output_tokens) AS output_tokens, sum(cost) AS cost"
+	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	"   GROUP BY conversation_id) a ON a.cid = t.id"
+	" LEFT JOIN (SELECT conversation_id AS cid,"
+	"   sum(type = 'handover' AND value = 'direct') AS h_direct,"
+	"   sum(type = 'handover' AND value = 'after_fallback') AS h_after,"
+	"   sum(type = 'handover' AND value = 'operator_button') AS h_button,"
+	"   min(ts) FILTER (WHERE type = 'handover') AS first_handover_at,"
+	"   min(ts) AS first_at, max(ts) AS last_at"
+	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	"   GROUP BY conversation_id) e ON e.cid = t.id"
+	" WHERE conversation.id = t.id";
+
+/*
+ * What depends on order: the first reply after the first user message,
+ * the first agent message after the first handover request, the last
+ * non-system message, the opening question.  Each is one index seek.
+ */
+static const char sql_order[] =
+	"UPDATE conversation SET"
+	" n_handovers = n_handover_direct + n_handover_after_fallback"
+	"   + n_handover_operator_button,"
+	" first_response_ms = (SELECT min(r.ts) FROM message r"
+	"   WHERE r.conversation_id = conversation.id"
+	"   AND r.role IN ('assistant', 'agent') AND r.ts >= first_user_at)"
+	"   - first_user_at,"
+	" agent_pickup_ms = (SELECT min(r.ts) FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role = 'agent'"
+	"   AND r.ts >= first_handover_at) - first_handover_at,"
+	" last_role = (SELECT role FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role <> 'system'"
+	"   ORDER BY ts DESC, id DESC LIMIT 1),"
+	" last_fallback = coalesce((SELECT fallback FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role <> 'system'"
+	"   ORDER BY ts DESC, id DESC LIMIT 1), 0),"
+	" opening_message_id = (SELECT id FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
+	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1)"
+	" WHERE id IN (SELECT id FROM temp.touched)";
+
+/*
+ * A conversation ended as stale that has received a newer message is
+ * going on again: reopen it (convo-end-stale(1)).
+ */
+static const char sql_reopen[] =
+	"UPDATE conversation SET status = 'active', ended_at = NULL,"
+	" end_reason = NULL"
+	" WHERE id IN (SELECT id FROM temp.touched) AND status = 'ended'"
+	" AND end_reason = 'stale' AND last_message_at > ended_at";
+
+/* Users: first conversation ever; users left without any are removed. */
+static const char sql_users[] =
+	"INSERT OR IGNORE INTO temp.touched_user (id)"
+	" SELECT user_id FROM conversation"
+	" WHERE id IN (SELECT id FROM temp.touched);"
+	"UPDATE user SET first_seen = (SELECT min(started_at) FROM conversation"
+	" WHERE user_id = user.id) WHERE id IN (SELECT id FROM temp.touched_user);"
+	"DELETE FROM user WHERE id IN (SELECT id FROM temp.touched_user)"
+	" AND NOT EXISTS (SELECT 1 FROM conversation WHERE user_id = user.id);";
+
+int
+store_rollup(struct convo_store *st)
+{
+	static const char *const steps[] = {
+		sql_neighbours, sql_counts, sql_order, sql_reopen, sql_users
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if ((rc = store_exec(st, steps[i])) != 0)
+			return rc;
+	return 0;
+}

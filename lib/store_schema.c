@@ -1,0 +1,208 @@
+/*
+ * store_schema.c: the database schema, one table to a paragraph and one
+ * column to a comment, and the migrations that PRAGMA user_version
+ * selects.  The schema is public: analysts query it with sqlite3, and
+ * convo(7) documents it.  Times are Unix milliseconds, UTC.
+ */
+#include <stddef.h>
+
+#include "store.h"
+
+/* Version 1: the first schema. */
+static const char schema_v1[] =
+/*
+ * The import log: one row per file imported and one per deletion.  It
+ * never holds conversation content.
+ */
+"CREATE TABLE import ("
+"  id INTEGER PRIMARY KEY,"
+"  kind TEXT NOT NULL DEFAULT 'import'"	/* 'import' or 'delete' */
+"    CHECK (kind IN ('import', 'delete')),"
+"  at INTEGER NOT NULL,"		/* when it ran */
+"  file TEXT,"				/* the file as named, '-' for stdin */
+"  size INTEGER,"			/* bytes read */
+"  sha256 TEXT,"			/* hex SHA-256 of the bytes read */
+"  format TEXT,"			/* json, events, csv, text */
+"  conversations_new INTEGER NOT NULL DEFAULT 0,"
+"  conversations_updated INTEGER NOT NULL DEFAULT 0,"	/* or deleted */
+"  messages_new INTEGER NOT NULL DEFAULT 0,"		/* or deleted */
+"  skipped INTEGER NOT NULL DEFAULT 0,"	/* bad records left out */
+"  selector TEXT"			/* a deletion's selector */
+");"
+/*
+ * Users (visitors).  A conversation without a user stands for its own
+ * user: anonymous = 1 and token = source '/' conversation id.
+ */
+"CREATE TABLE user ("
+"  id INTEGER PRIMARY KEY,"
+"  token TEXT NOT NULL,"		/* visitor token, contact or user id */
+"  anonymous INTEGER NOT NULL DEFAULT 0,"	/* 1: no user was given */
+"  first_seen INTEGER,"		/* start of the user's first conversation */
+"  UNIQUE (anonymous, token)"
+");"
+"CREATE INDEX user_first_seen ON user (first_seen);"
+/*
+ * Conversations.  The stated fields come from the exports; the rollups
+ * after them are recomputed from the conversation's messages, events and
+ * leads whenever an import touches it, so that convo-stats reads one row
+ * per conversation instead of its messages.
+ */
+"CREATE TABLE conversation ("
+"  id INTEGER PRIMARY KEY,"
+"  ext_id TEXT NOT NULL,"		/* the exporting system's id */
+"  source TEXT NOT NULL DEFAULT '',"	/* channel; '' when none was given */
+"  user_id INTEGER NOT NULL REFERENCES user (id),"
+"  assistant TEXT,"			/* the bot that handled it */
+"  device TEXT,"
+"  browser TEXT,"
+"  country TEXT,"
+"  region TEXT,"
+"  city TEXT,"
+"  status TEXT NOT NULL DEFAULT 'active'"
+"    CHECK (status IN ('active', 'ended')),"
+"  started_at INTEGER NOT NULL,"	/* stated, else first message or event */
+"  stated_started_at INTEGER,"		/* started_at as an export gave it */
+"  ended_at INTEGER,"			/* NULL while active */
+"  end_reason TEXT,"			/* user, agent, stale, ... */
+"  csat INTEGER CHECK (csat BETWEEN 1 AND 5),"	/* the latest vote */
+"  csat_offered INTEGER NOT NULL DEFAULT 0,"	/* 1: a survey was offered */
+"  stated_input_tokens INTEGER,"	/* usage as the export stated it */
+"  stated_output_tokens INTEGER,"
+"  stated_cost REAL,"
+"  input_tokens INTEGER NOT NULL DEFAULT 0,"	/* stated, else the */
+"  output_tokens INTEGER NOT NULL DEFAULT 0,"	/* sum over messages */
+"  cost REAL NOT NULL DEFAULT 0,"
+"  import_id INTEGER,"			/* the import that created it */
+"  n_user INTEGER NOT NULL DEFAULT 0,"	/* user messages, typed or clicked */
+"  n_assistant INTEGER NOT NULL DEFAULT 0,"	/* assistant messages */
+"  n_agent INTEGER NOT NULL DEFAULT 0,"	/* human agent messages */
+"  n_system INTEGER NOT NULL DEFAULT 0,"	/* system lines */
+"  n_typed INTEGER NOT NULL DEFAULT 0,"	/* user messages typed */
+"  n_clicks INTEGER NOT NULL DEFAULT 0,"	/* user messages that are clicks */
+"  n_fallbacks INTEGER NOT NULL DEFAULT 0,"	/* assistant fallbacks */
+"  n_not_understood INTEGER NOT NULL DEFAULT 0,"	/* typed, got a fallback */
+"  n_handovers INTEGER NOT NULL DEFAULT 0,"	/* handover requests */
+"  n_handover_direct INTEGER NOT NULL DEFAULT 0,"
+"  n_handover_after_fallback INTEGER NOT NULL DEFAULT 0,"
+"  n_handover_operator_button INTEGER NOT NULL DEFAULT 0,"
+"  n_feedback_up INTEGER NOT NULL DEFAULT 0,"	/* thumbs on responses */
+"  n_feedback_down INTEGER NOT NULL DEFAULT 0,"
+"  n_leads INTEGER NOT NULL DEFAULT 0,"
+"  first_message_at INTEGER,"		/* first non-system message */
+"  last_message_at INTEGER,"		/* last non-system message */
+"  last_activity_at INTEGER,"		/* last message or event of any kind */
+"  first_user_at INTEGER,"		/* first user message */
+"  last_user_at INTEGER,"		/* last user message */
+"  first_response_ms INTEGER,"		/* first user message to first reply */
+"  first_handover_at INTEGER,"		/* first handover request */
+"  agent_pickup_ms INTEGER,"		/* that request to the next agent message */
+"  last_role TEXT,"			/* role of the last non-system message */
+"  last_fallback INTEGER NOT NULL DEFAULT 0,"	/* that message is a fallback */
+"  opening_message_id INTEGER,"		/* first typed user message */
+"  UNIQUE (ext_id, source)"
+");"
+"CREATE INDEX conversation_started ON conversation (started_at);"
+"CREATE INDEX conversation_user ON conversation (user_id, started_at);"
+"CREATE INDEX conversation_activity ON conversation (status, last_activity_at);"
+/*
+ * Messages, in time order per conversation.  key and ts identify a
+ * message across re-imports: key hashes its role, text, click and media
+ * with its occurrence among identical messages at the same time.
+ */
+"CREATE TABLE message ("
+"  id INTEGER PRIMARY KEY,"
+"  conversation_id INTEGER NOT NULL"
+"    REFERENCES conversation (id) ON DELETE CASCADE,"
+"  ts INTEGER NOT NULL,"		/* when it was sent */
+"  key INTEGER NOT NULL,"		/* identity hash, see above */
+"  role TEXT NOT NULL"
+"    CHECK (role IN ('user', 'assistant', 'agent', 'system')),"
+"  text TEXT,"
+"  click_type TEXT,"			/* quick_reply, link, button */
+"  click_title TEXT,"
+"  click_target TEXT,"
+"  fallback INTEGER NOT NULL DEFAULT 0,"	/* assistant did not understand */
+"  fallback_derived INTEGER NOT NULL DEFAULT 0,"	/* 1: set by the rules */
+"  not_understood INTEGER NOT NULL DEFAULT 0,"	/* typed user message whose */
+						/* reply was a fallback */
+"  intent TEXT,"
+"  confidence REAL,"
+"  agent TEXT,"				/* AI agent or workflow */
+"  feedback TEXT CHECK (feedback IN ('up', 'down')),"
+"  handover TEXT"			/* this message asked for a human */
+"    CHECK (handover IN ('direct', 'after_fallback', 'operator_button')),"
+"  handover_derived INTEGER NOT NULL DEFAULT 0,"	/* 1: set by the rules */
+"  media_type TEXT,"			/* image, audio, document */
+"  media_name TEXT,"
+"  media_url TEXT,"
+"  input_tokens INTEGER,"
+"  output_tokens INTEGER,"
+"  cost REAL,"
+"  import_id INTEGER,"			/* the import that first stored it */
+"  UNIQUE (conversation_id, ts, key)"
+");"
+"CREATE INDEX message_ts ON message (ts, role);"
+/*
+ * Events of the event stream that are not messages: handover requests
+ * made outside a message, feedback, CSAT votes, surveys offered and ends.
+ * Their effect is also applied to the tables above.
+ */
+"CREATE TABLE event ("
+"  id INTEGER PRIMARY KEY,"
+"  conversation_id INTEGER NOT NULL"
+"    REFERENCES conversation (id) ON DELETE CASCADE,"
+"  ts INTEGER NOT NULL,"
+"  type TEXT NOT NULL"
+"    CHECK (type IN ('handover', 'feedback', 'csat', 'survey', 'end')),"
+"  value TEXT,"				/* kind, up/down, score, or reason */
+"  message_id INTEGER"			/* the message it refers to */
+"    REFERENCES message (id) ON DELETE SET NULL,"
+"  import_id INTEGER,"
+"  UNIQUE (conversation_id, type, ts, value)"
+");"
+/*
+ * Leads: contact details a visitor left.  Stated leads come from the
+ * export; a derived lead (at most one per conversation) collects the
+ * first e-mail address and phone number the visitor typed.
+ */
+"CREATE TABLE lead ("
+"  id INTEGER PRIMARY KEY,"
+"  conversation_id INTEGER NOT NULL"
+"    REFERENCES conversation (id) ON DELETE CASCADE,"
+"  created_at INTEGER NOT NULL,"
+"  name TEXT,"
+"  email TEXT,"
+"  phone TEXT,"
+"  derived INTEGER NOT NULL DEFAULT 0,"	/* 1: found in message text */
+"  key INTEGER NOT NULL,"		/* identity hash of name, email, phone */
+"  UNIQUE (conversation_id, key)"
+");"
+"CREATE INDEX lead_created ON lead (created_at);"
+/* Conversation variables: name -> value, the latest value wins. */
+"CREATE TABLE variable ("
+"  conversation_id INTEGER NOT NULL"
+"    REFERENCES conversation (id) ON DELETE CASCADE,"
+"  name TEXT NOT NULL,"
+"  value TEXT,"
+"  source TEXT,"			/* prechat, extracted, post, csv, ... */
+"  PRIMARY KEY (conversation_id, name)"
+") WITHOUT ROWID;";
+
+/* migrations[i] takes a database from version i to version i + 1. */
+static const char *const migrations[] = {
+	schema_v1
+};
+
+int
+convo_store_schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+const char *
+store_migration(int from)
+{
+	if (from < 0 || from >= convo_store_schema_version())
+		return NULL;
+	return migrations[from];
+}

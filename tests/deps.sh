@@ -1,0 +1,33 @@
+#!/bin/sh
+# tests/deps.sh: makes sure what convo needs to build and test is there.
+# Run by make before building.  Missing Debian packages are installed
+# with apt-get when run as root, else this says exactly what to install.
+pkgs=
+need() {	# need PACKAGE TEST...
+	p=$1
+	shift
+	"$@" >/dev/null 2>&1 || pkgs="$pkgs $p"
+}
+has_pc() { pkg-config --exists "$1"; }
+
+need pkg-config command -v pkg-config
+need libsqlite3-dev has_pc sqlite3
+need libcjson-dev has_pc libcjson
+need libpcre2-dev has_pc libpcre2-8
+need libcsv-dev test -f /usr/include/csv.h
+need sqlite3 command -v sqlite3
+need mandoc command -v mandoc
+need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
+[ -z "$pkgs" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing$pkgs" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $pkgs >/dev/null &&
+	    exit 0
+	echo "deps: apt-get install$pkgs failed" >&2
+	exit 1
+fi
+echo "deps: missing packages; install them with:" >&2
+echo "    sudo apt-get install$pkgs" >&2
+exit 1

@@ -1,0 +1,89 @@
+# tests/lib.sh: helpers for the command tests (tests/cmd/*.t), sourced by
+# each: TAP output, a scratch directory with its own database, and checks
+# of standard output, standard error and exit status.
+
+top=${CONVO_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+td=$top/testdata
+PATH=$top/cmd:$PATH
+mkdir -p "$top/tests/tmp"
+tmp=$(mktemp -d "$top/tests/tmp/t.XXXXXX")
+CONVO_DB=$tmp/convo.db
+TZ=UTC
+NO_COLOR=1
+LC_ALL=C
+export PATH CONVO_DB TZ NO_COLOR LC_ALL
+tap_n=0
+tap_failed=0
+
+# ok STATUS NAME: one TAP line; STATUS 0 passes.
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# run CMD...: runs a command; keeps $tmp/out, $tmp/err and $status.
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+# Compares FILE with the text on standard input.
+same() {
+	cat >"$tmp/want"
+	if diff -u "$tmp/want" "$1" >"$tmp/diff"; then
+		ok 0 "$2"
+	else
+		ok 1 "$2"
+		sed 's/^/# /' "$tmp/diff"
+	fi
+}
+
+# out_is NAME <<EOF ...: standard output of the last run, exactly.
+out_is() { same "$tmp/out" "$1"; }
+# err_is NAME <<EOF ...: standard error of the last run, exactly.
+err_is() { same "$tmp/err" "$1"; }
+# status_is CODE NAME
+status_is() { is "$status" "$1" "$2"; }
+
+# Standard output with the timing of a summary line replaced by "T".
+out_timeless() {
+	sed 's/, [0-9][0-9]*\.[0-9][0-9] s$/, T s/' "$tmp/out" >"$tmp/out.t"
+	same "$tmp/out.t" "$1"
+}
+
+# sql QUERY: runs a query on the test database.
+sql() { sqlite3 -batch "$CONVO_DB" "$@"; }
+
+# Everything in the database as SQL text, to compare before and after.
+dump() { sqlite3 -batch "$CONVO_DB" .dump; }
+
+# Row counts of every table, in one line.
+counts() {
+	sql "SELECT (SELECT count(*) FROM conversation) || ' ' ||
+	    (SELECT count(*) FROM message) || ' ' ||
+	    (SELECT count(*) FROM user) || ' ' ||
+	    (SELECT count(*) FROM event) || ' ' ||
+	    (SELECT count(*) FROM lead) || ' ' ||
+	    (SELECT count(*) FROM variable)"
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	rm -rf "$tmp"
+	[ "$tap_failed" -eq 0 ]
+}

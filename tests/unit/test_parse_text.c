@@ -1,0 +1,444 @@
+/*
+ * test_parse_text.c: unit tests of the plain-text transcript parser and
+ * its sniffer: records and diagnostics, exactly, with local times in
+ * Europe/Berlin (a DST day included).
+ */
+#include "convo.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "tap.h"
+
+#define MAX_SEEN 64
+
+/* What the sink and the diagnostic callback got, one line each. */
+static char *recs[MAX_SEEN];
+static int n_recs;
+static char *diags[MAX_SEEN];
+static int n_diags;
+static long n_bad;
+static int sink_fails;	/* the sink returns CONVO_EIO */
+
+static void
+clear(void)
+{
+	int i;
+
+	for (i = 0; i < n_recs; i++)
+		free(recs[i]);
+	for (i = 0; i < n_diags; i++)
+		free(diags[i]);
+	n_recs = n_diags = 0;
+}
+
+static void
+add(char **list, int *n, const char *s)
+{
+	if (*n < MAX_SEEN)
+		list[(*n)++] = strdup(s);
+}
+
+/* Appends to out (size OUT_SIZE) at *len. */
+#define OUT_SIZE 4096
+static void
+out_add(char *out, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out + *len, OUT_SIZE - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < OUT_SIZE - *len)
+		*len += (size_t)n;
+}
+
+static void
+out_time(char *out, size_t *len, const char *key, int64_t ms)
+{
+	struct tm tm;
+	time_t secs;
+
+	if (ms == CONVO_TIME_NONE) {
+		out_add(out, len, "%s-", key);
+		return;
+	}
+	secs = (time_t)(ms / 1000);
+	gmtime_r(&secs, &tm);
+	out_add(out, len, "%s%04d-%02d-%02dT%02d:%02d:%02d", key,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (ms % 1000)
+		out_add(out, len, ".%03d", (int)(ms % 1000));
+	out_add(out, len, "Z");
+}
+
+/*
+ * "KIND LINE ID[/SOURCE] @TS" and what a transcript can state: user and
+ * assistant of a conversation, role and text of a message.
+ */
+static int
+sink(void *ctx, const struct convo_rec *r)
+{
+	char out[OUT_SIZE];
+	size_t len = 0;
+
+	(void)ctx;
+	if (sink_fails)
+		return CONVO_EIO;
+	out_add(out, &len, "%s %ld %s", r->kind == CONVO_REC_CONV ? "conv" :
+	    r->kind == CONVO_REC_MSG ? "msg" : "?", r->line, r->conv_id);
+	if (r->source != NULL)
+		out_add(out, &len, "/%s", r->source);
+	out_time(out, &len, " @", r->ts);
+	if (r->conv.user != NULL)
+		out_add(out, &len, " user=%s", r->conv.user);
+	if (r->conv.assistant != NULL)
+		out_add(out, &len, " assistant=%s", r->conv.assistant);
+	if (r->kind == CONVO_REC_MSG)
+		out_add(out, &len, " %s", role_name(r->msg.role));
+	if (r->msg.text != NULL)
+		out_add(out, &len, " '%.*s'", (int)r->msg.text_len,
+		    r->msg.text);
+	add(recs, &n_recs, out);
+	return 0;
+}
+
+/* "LINE:COL: [warning: ]MESSAGE" */
+static void
+diag(void *ctx, const struct convo_diag *d)
+{
+	char out[OUT_SIZE];
+
+	(void)ctx;
+	snprintf(out, sizeof(out), "%ld:%ld: %s%s", d->line, d->col,
+	    d->severity == CONVO_SEV_WARNING ? "warning: " : "", d->message);
+	add(diags, &n_diags, out);
+}
+
+/* Parses input as a transcript named path (NULL: standard input). */
+static int
+run(const char *input, const char *path, int skip_bad, int64_t date)
+{
+	struct reader *rd;
+	struct parser p;
+	FILE *fp;
+	int rc;
+
+	clear();
+	fp = fmemopen((void *)input, strlen(input), "r");
+	if (fp == NULL || reader_new(&rd, fp) != 0)
+		return -100;
+	memset(&p, 0, sizeof(p));
+	p.rd = rd;
+	p.file = path ? path : "-";
+	p.path_hint = path;
+	p.skip_bad = skip_bad;
+	p.date = date;
+	p.sink = sink;
+	p.diag = diag;
+	rc = parse_text(&p);
+	n_bad = p.n_bad;
+	reader_free(rd);
+	fclose(fp);
+	return rc;
+}
+
+static void
+test_basic(void)
+{
+	int rc = run("Date: 2026-11-20\n"
+	    "Conversation: web-123\n"
+	    "user: visitor-9\n"
+	    "Channel: web_widget\n"
+	    "Assistant: Sofia\n"
+	    "\n"
+	    "[10:30:15] User: Hi, I need help\n"
+	    "with my order\n"
+	    "\n"
+	    "  - order 17\n"
+	    "\n"
+	    "   \n"
+	    "[10:30:20] Sofia: Sure!\n"
+	    "[10:31] Anna Schmidt: I'm a human\n"
+	    "[10:32:07.25] visitor-9: thanks\n", "x.txt", 0, CONVO_TIME_NONE);
+
+	is_int(rc, 0, "basic: status");
+	is_int(n_diags, 0, "basic: no diagnostics");
+	is_int(n_recs, 5, "basic: records");
+	is_str(recs[0], "conv 7 web-123/web_widget @2026-11-20T09:30:15Z "
+	    "user=visitor-9 assistant=Sofia", "basic: conversation header");
+	is_str(recs[1], "msg 7 web-123/web_widget @2026-11-20T09:30:15Z user "
+	    "'Hi, I need help\nwith my order\n\n  - order 17'",
+	    "basic: continuation lines, trailing blank lines trimmed");
+	is_str(recs[2], "msg 13 web-123/web_widget @2026-11-20T09:30:20Z "
+	    "assistant 'Sure!'", "basic: the Assistant: name is the bot");
+	is_str(recs[3], "msg 14 web-123/web_widget @2026-11-20T09:31:00Z "
+	    "agent 'I'm a human'", "basic: [HH:MM], another name is an agent");
+	is_str(recs[4], "msg 15 web-123/web_widget @2026-11-20T09:32:07.250Z "
+	    "user 'thanks'", "basic: fractions, the User: name is the user");
+}
+
+static void
+test_roles(void)
+{
+	static const struct {
+		const char *name;
+		const char *role;
+	} cases[] = {
+		{ "User", "user" }, { "visitor", "user" },
+		{ "Customer", "user" }, { "You", "user" },
+		{ "AI", "assistant" }, { "Bot", "assistant" },
+		{ "assistant", "assistant" }, { "Chatbot", "assistant" },
+		{ "System", "system" }, { "Agent", "agent" },
+		{ "Operator", "agent" }, { "Max Mustermann", "agent" }
+	};
+	char input[128], want[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(input, sizeof(input),
+		    "Date: 2026-11-20\n[10:00] %s: x\n", cases[i].name);
+		run(input, "r.txt", 0, CONVO_TIME_NONE);
+		snprintf(want, sizeof(want),
+		    "msg 2 r @2026-11-20T09:00:00Z %s 'x'", cases[i].role);
+		is_str(n_recs == 2 ? recs[1] : NULL, want, cases[i].name);
+	}
+}
+
+static void
+test_times(void)
+{
+	int rc = run("Date: 2026-11-20\n"
+	    "[23:59:50] User: still there?\n"
+	    "[00:00:10] Bot: yes\n"
+	    "[00:00:05] User: a little back: the same day\n"
+	    "[12:05 AM] User: a\n"
+	    "[12:30:00 PM] User: b\n"
+	    "[1:15:00 p.m.] User: c\n", "t.txt", 0, CONVO_TIME_NONE);
+
+	is_int(rc, 0, "times: status");
+	is_int(n_recs, 7, "times: records");
+	is_str(recs[1], "msg 2 t @2026-11-20T22:59:50Z user 'still there?'",
+	    "times: before midnight");
+	is_str(recs[2], "msg 3 t @2026-11-20T23:00:10Z assistant 'yes'",
+	    "times: midnight rolls the day over");
+	is_str(recs[3], "msg 4 t @2026-11-20T23:00:05Z user "
+	    "'a little back: the same day'", "times: a small step back");
+	is_str(recs[4], "msg 5 t @2026-11-20T23:05:00Z user 'a'",
+	    "times: 12 AM is 0 h");
+	is_str(recs[5], "msg 6 t @2026-11-21T11:30:00Z user 'b'",
+	    "times: 12 PM is noon");
+	is_str(recs[6], "msg 7 t @2026-11-21T12:15:00Z user 'c'",
+	    "times: p.m.");
+}
+
+static void
+test_dates(void)
+{
+	int64_t july = convo_time_local(2026, 7, 1, 0, 0, 0, 0);
+	char want[128];
+	uint64_t h;
+	unsigned char be[8];
+	int64_t ts;
+	int i, rc;
+
+	rc = run("Date: 2026-11-20\n[10:00] User: x\n", "2026-03-28-chat.txt",
+	    0, july);
+	is_str(n_recs ? recs[1] : NULL, "msg 2 2026-03-28-chat "
+	    "@2026-11-20T09:00:00Z user 'x'", "date: the header wins");
+
+	rc = run("[10:00] User: x\n", "2026-03-28-chat.txt", 0, july);
+	is_str(n_recs ? recs[1] : NULL, "msg 1 2026-03-28-chat "
+	    "@2026-07-01T08:00:00Z user 'x'", "date: --date before the name");
+
+	rc = run("\n[01:30] User: x\n[03:30] Bot: y\n",
+	    "logs/2026-03-29-support.txt", 0, CONVO_TIME_NONE);
+	is_int(rc, 0, "date from the name: status");
+	is_str(n_recs ? recs[0] : NULL,
+	    "conv 2 2026-03-29-support @2026-03-29T00:30:00Z",
+	    "date from the name: id is the name");
+	is_str(n_recs ? recs[2] : NULL, "msg 3 2026-03-29-support "
+	    "@2026-03-29T01:30:00Z assistant 'y'",
+	    "date from the name: after the DST change");
+
+	rc = run("Chat transcript exported 2026-11-20 by Acme\n"
+	    "[10:00] User: x\n", "a.log", 0, CONVO_TIME_NONE);
+	is_str(n_recs ? recs[1] : NULL, "msg 2 a @2026-11-20T09:00:00Z user "
+	    "'x'", "date: any line before the messages");
+
+	rc = run("[2026-07-01 10:30:15] User: hi\n[2026-07-02T10:00] Bot: b\n"
+	    "[11:00] User: c\n", NULL, 0, CONVO_TIME_NONE);
+	ts = convo_time_local(2026, 7, 1, 10, 30, 15, 0);
+	for (i = 0; i < 8; i++)
+		be[i] = (unsigned char)((uint64_t)ts >> (56 - 8 * i));
+	h = hash64(hash64(HASH64_INIT, be, 8), "hi", 2);
+	snprintf(want, sizeof(want), "conv 1 text-%016" PRIx64
+	    " @2026-07-01T08:30:15Z", h);
+	is_int(rc, 0, "full dates: status");
+	is_str(n_recs ? recs[0] : NULL, want, "standard input: a hashed id");
+	ok(n_recs == 4 && strstr(recs[2], " @2026-07-02T08:00:00Z ") &&
+	    strstr(recs[3], " @2026-07-02T09:00:00Z "),
+	    "full dates: a line's date holds for the lines after it");
+
+	rc = run("[10:00] User: x\n", NULL, 1, CONVO_TIME_NONE);
+	is_int(rc, CONVO_EDATA, "no date: status, even with skip-bad");
+	is_int(n_recs, 0, "no date: nothing");
+	is_str(n_diags ? diags[0] : NULL,
+	    "1:0: no date: add a 'Date:' line or give --date", "no date");
+	rc = run("\n\n[10:00] User: x\n", "notes.txt", 0, CONVO_TIME_NONE);
+	is_str(n_diags ? diags[0] : NULL,
+	    "1:0: no date: add a 'Date:' line or give --date",
+	    "no date in the name either");
+}
+
+static void
+test_conversations(void)
+{
+	int rc = run("Source: whatsapp\n"
+	    "Date: 2026-11-20\n"
+	    "Conversation: a\n"
+	    "User: +491701\n"
+	    "[10:00] User: hi\n"
+	    "[10:01] Bot: hello\n"
+	    "Conversation: went well\n"
+	    "Conversation: b\n"
+	    "\n"
+	    "[11:00] User: second\n"
+	    "Date: 2026-11-21\n"
+	    "[09:00] User: third\n", "chats.txt", 0, CONVO_TIME_NONE);
+
+	is_int(rc, 0, "conversations: status");
+	is_int(n_recs, 7, "conversations: records");
+	is_str(recs[0], "conv 5 a/whatsapp @2026-11-20T09:00:00Z "
+	    "user=+491701", "conversations: first");
+	is_str(recs[2], "msg 6 a/whatsapp @2026-11-20T09:01:00Z assistant "
+	    "'hello\nConversation: went well'",
+	    "conversations: a sentence is no header");
+	is_str(recs[3], "conv 10 b/whatsapp @2026-11-20T10:00:00Z",
+	    "conversations: second, source kept, user not");
+	is_str(recs[5], "conv 12 chats-3/whatsapp @2026-11-21T08:00:00Z",
+	    "conversations: a Date: line begins the third");
+	is_str(recs[6], "msg 12 chats-3/whatsapp @2026-11-21T08:00:00Z user "
+	    "'third'", "conversations: third message");
+
+	rc = run("Date: 2026-11-20\nConversation: x\n", "e.txt", 0,
+	    CONVO_TIME_NONE);
+	is_int(rc, 0, "no messages: status");
+	is_int(n_recs, 0, "no messages: nothing");
+	is_str(n_diags ? diags[0] : NULL,
+	    "1:0: warning: header without messages, nothing imported",
+	    "no messages: a warning");
+}
+
+static void
+test_errors(void)
+{
+	int rc = run("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
+	    "g.txt", 0, CONVO_TIME_NONE);
+
+	is_int(rc, CONVO_EDATA, "garbage: status");
+	is_int(n_recs, 0, "garbage: nothing");
+	is_str(n_diags ? diags[0] : NULL,
+	    "1:1: expected '[HH:MM:SS] Name: text'", "garbage: message");
+	rc = run("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
+	    "g.txt", 1, CONVO_TIME_NONE);
+	is_int(rc, CONVO_EDATA, "garbage, skip-bad: status");
+	is_int(n_recs, 2, "garbage, skip-bad: the rest is read");
+
+	rc = run("Date: 2026-11-20\n[25:00] User: x\nmore of x\n"
+	    "[13:00 PM] User: y\n[10:00] User: z\n", "b.txt", 1,
+	    CONVO_TIME_NONE);
+	is_int(rc, CONVO_EDATA, "bad time: status");
+	is_int(n_bad, 2, "bad time: two bad messages");
+	is_str(n_diags > 0 ? diags[0] : NULL, "2:2: bad time '25:00'",
+	    "bad time: hour");
+	is_str(n_diags > 1 ? diags[1] : NULL, "4:2: bad time '13:00 PM'",
+	    "bad time: 12-hour clock");
+	is_int(n_recs, 2, "bad time: continuation lines go with the message");
+	is_str(n_recs > 1 ? recs[1] : NULL,
+	    "msg 5 b @2026-11-20T09:00:00Z user 'z'", "bad time: next message");
+
+	rc = run("Date: tomorrow\n[10:00] User: x\n", "d.txt", 0,
+	    CONVO_TIME_NONE);
+	is_str(n_diags ? diags[0] : NULL,
+	    "1:7: bad date 'tomorrow' (expected YYYY-MM-DD)", "bad Date:");
+	rc = run("[2026-02-30 10:00] User: x\n", "d.txt", 0, CONVO_TIME_NONE);
+	is_str(n_diags ? diags[0] : NULL, "1:2: bad date '2026-02-30'",
+	    "bad date in a message line");
+
+	rc = run("Date: 2026-11-20\n[10:00] User: a\nbad \xff byte\n"
+	    "[10:01] User: b\n", "u.txt", 1, CONVO_TIME_NONE);
+	is_int(rc, CONVO_EDATA, "invalid UTF-8: status");
+	is_str(n_diags ? diags[0] : NULL, "3:5: invalid UTF-8",
+	    "invalid UTF-8: position");
+	is_int(n_recs, 2, "invalid UTF-8: the message it was in is dropped");
+	is_str(n_recs > 1 ? recs[1] : NULL,
+	    "msg 4 u @2026-11-20T09:01:00Z user 'b'", "invalid UTF-8: next");
+}
+
+static void
+test_sink_error(void)
+{
+	int rc;
+
+	sink_fails = 1;
+	rc = run("Date: 2026-11-20\n[10:00] User: a\n", "s.txt", 1,
+	    CONVO_TIME_NONE);
+	sink_fails = 0;
+	is_int(rc, CONVO_EIO, "a sink error ends the parse");
+}
+
+static void
+test_sniff(void)
+{
+	static const char *const yes[] = {
+		"Date: 2026-11-20\n\n[10:30:15] User: hi\n",
+		"[10:30] Bot: x",
+		"[2026-11-20 10:30:15] User: hi\r\n",
+		"[10:30:15 PM] Anna: ok\n"
+	};
+	static const char *const no[] = {
+		"conversation_id,ts,role\n",
+		"hello\n",
+		"[x] y: z\n",
+		"[10:30:15]\n"
+	};
+	char late[1024];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		is_int(parse_text_sniff(yes[i], strlen(yes[i])), 1,
+		    "sniff: a transcript");
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		is_int(parse_text_sniff(no[i], strlen(no[i])), 0,
+		    "sniff: not a transcript");
+	for (i = 0; i < 50; i++)
+		n += (size_t)snprintf(late + n, sizeof(late) - n, "x\n");
+	snprintf(late + n, sizeof(late) - n, "[10:30] User: hi\n");
+	is_int(parse_text_sniff(late, strlen(late)), 0,
+	    "sniff: only the first 50 lines");
+}
+
+int
+main(void)
+{
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	test_basic();
+	test_roles();
+	test_times();
+	test_dates();
+	test_conversations();
+	test_errors();
+	test_sink_error();
+	test_sniff();
+	clear();
+	return done_testing();
+}
