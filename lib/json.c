@@ -28,15 +28,15 @@
 /* What the grammar allows next. */
 enum expect {
 	X_VALUE,		/* a value */
-	X_VALUE_OR_CLOSE,	/* a value or ']': just after '[' */
-	X_KEY,			/* a member name: after ',' in an object */
-	X_KEY_OR_CLOSE,		/* a member name or '}': just after '{' */
-	X_COLON,		/* ':' after a member name */
-	X_AFTER			/* ',' or a closing bracket; nothing at the top */
+	X_VALUE_OR_CLOSE,	/* a value or ']', after '[' */
+	X_KEY,			/* a member name, after ',' in an object */
+	X_KEY_OR_CLOSE,		/* a member name or '}', after '{' */
+	X_COLON,		/* ':', after a member name */
+	X_AFTER			/* ',' or a bracket; nothing at the top */
 };
 
 struct scan {
-	char open[CJSON_NESTING_LIMIT];	/* open brackets, innermost last */
+	char open[CJSON_NESTING_LIMIT];	/* brackets, innermost last */
 	size_t depth;
 	enum expect expect;
 	int in_str;		/* inside a string */
@@ -236,8 +236,8 @@ diagnose(struct json_error *err, const char *text, size_t len, size_t e,
 			break;
 	}
 	/*
-	 * cJSON puts an error at the very end on the last byte, so a text
-	 * that merely stops early is reported as such.
+	 * cJSON reports running out of text as an error on the last byte;
+	 * say that the text ended too soon instead.
 	 */
 	if (bad == NULL && incomplete(&s) && e + 1 >= len)
 		set_end(err, &s, len, end_name);
@@ -565,8 +565,9 @@ json_csat(const struct json_ctx *c, const cJSON *obj, const char *name,
 		return fail_type(c, name, "an integer");
 	d = v->valuedouble;
 	if (d < 1 || d > 5)
-		return json_fail(c, "'%s%s' out of range: %lld (expected 1 to 5)",
-		    c->prefix, name, (long long)d);
+		return json_fail(c,
+		    "'%s%s' out of range: %lld (expected 1 to 5)", c->prefix,
+		    name, (long long)d);
 	*out = (int)d;
 	return 0;
 }
@@ -738,8 +739,10 @@ read_status(const struct json_ctx *c, const cJSON *obj, const char **out)
 
 	if (json_text(c, obj, "status", &s, NULL) != 0)
 		return CONVO_EDATA;
-	if (s == NULL || strcasecmp(s, "active") == 0)
-		*out = s == NULL ? NULL : "active";
+	if (s == NULL)
+		*out = NULL;
+	else if (strcasecmp(s, "active") == 0)
+		*out = "active";
 	else if (strcasecmp(s, "ended") == 0)
 		*out = "ended";
 	else
@@ -811,7 +814,8 @@ walk_messages(struct json_ctx *c, const cJSON *obj)
 		return CONVO_EDATA;
 	cJSON_ArrayForEach(m, msgs) {
 		if (!cJSON_IsObject(m))
-			return json_fail(c, "'messages[%d]' is not an object", i);
+			return json_fail(c, "'messages[%d]' is not an object",
+			    i);
 		snprintf(path, sizeof(path), "messages[%d].", i++);
 		c->prefix = path;
 		json_rec_init(c, &rec, CONVO_REC_MSG);

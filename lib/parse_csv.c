@@ -88,7 +88,8 @@ static const struct role_alias {
 	const char *name;
 	enum convo_role role;
 } role_aliases[] = {
-	{ "bot", CONVO_ROLE_ASSISTANT }, { "visitor", CONVO_ROLE_USER },
+	{ "bot", CONVO_ROLE_ASSISTANT }, { "ai", CONVO_ROLE_ASSISTANT },
+	{ "visitor", CONVO_ROLE_USER },
 	{ "customer", CONVO_ROLE_USER }, { "operator", CONVO_ROLE_AGENT },
 	{ "human", CONVO_ROLE_AGENT }
 };
@@ -125,7 +126,7 @@ struct csv {
 	int in_row;		/* a row spans into the next line */
 	char *prev_id;		/* the previous row's conversation */
 	char *prev_source;
-	char *lead[3];		/* lead last emitted in this conversation */
+	char *lead[3];		/* the lead last emitted in it */
 };
 
 /* Normalises a header name into out; returns 0 when it is too long. */
@@ -372,14 +373,14 @@ shown(char out[MAX_SHOWN + 4], const char *s)
 	return out;
 }
 
-/* Reports a bad cell: "bad WHAT 'VALUE' in column 'NAME'TAIL". */
+/* Reports a bad cell: "WHAT 'VALUE' in column 'NAME'TAIL". */
 static int
 bad_cell(struct csv *c, enum field f, const char *what, const char *v,
     const char *tail)
 {
 	char buf[MAX_SHOWN + 4];
 
-	return parse_error(c->p, c->row_line, 0, "bad %s '%s' in column '%s'%s",
+	return parse_error(c->p, c->row_line, 0, "%s '%s' in column '%s'%s",
 	    what, shown(buf, v), col_name(c, f), tail);
 }
 
@@ -546,7 +547,7 @@ take_role(struct csv *c, enum convo_role *out)
 			*out = role_aliases[i].role;
 			return 0;
 		}
-	return bad_cell(c, F_ROLE, "role", s,
+	return bad_cell(c, F_ROLE, "unknown role", s,
 	    " (expected user, assistant, agent or system)");
 }
 
@@ -582,12 +583,12 @@ take_usage(struct csv *c, struct convo_usage *u)
 	for (i = 0; i < 2; i++)
 		if ((s = cell(c, counts[i])) != NULL &&
 		    parse_count(dest[i], s) != 0)
-			return bad_cell(c, counts[i], "number", s,
+			return bad_cell(c, counts[i], "bad number", s,
 			    " (expected a whole number)");
 	if ((s = cell(c, F_COST)) == NULL)
 		return 0;
 	if (parse_number(&u->cost, s) != 0 || u->cost < 0)
-		return bad_cell(c, F_COST, "number", s, "");
+		return bad_cell(c, F_COST, "bad number", s, "");
 	u->has_cost = 1;
 	return 0;
 }
@@ -599,20 +600,20 @@ take_signals(struct csv *c, struct convo_msg_fields *m)
 	const char *s;
 
 	if ((s = cell(c, F_FALLBACK)) != NULL && parse_bool(&m->fallback, s))
-		return bad_cell(c, F_FALLBACK, "boolean", s,
+		return bad_cell(c, F_FALLBACK, "bad boolean", s,
 		    " (expected true, false, yes, no, 1 or 0)");
 	if ((s = cell(c, F_FEEDBACK)) != NULL &&
 	    (m->feedback = feedback_from_name(s)) == CONVO_FEEDBACK_NONE)
-		return bad_cell(c, F_FEEDBACK, "feedback", s,
+		return bad_cell(c, F_FEEDBACK, "unknown feedback", s,
 		    " (expected up or down)");
 	if ((s = cell(c, F_HANDOVER)) != NULL &&
 	    (m->handover = handover_from_name(s)) == CONVO_HANDOVER_NONE)
-		return bad_cell(c, F_HANDOVER, "handover", s,
+		return bad_cell(c, F_HANDOVER, "unknown handover", s,
 		    " (expected direct, after_fallback or operator_button)");
 	if ((s = cell(c, F_CONFIDENCE)) == NULL)
 		return 0;
 	if (parse_number(&m->confidence, s) != 0)
-		return bad_cell(c, F_CONFIDENCE, "number", s, "");
+		return bad_cell(c, F_CONFIDENCE, "bad number", s, "");
 	m->has_confidence = 1;
 	return 0;
 }
@@ -654,12 +655,12 @@ take_conv_checked(struct csv *c, struct convo_conv_fields *cf)
 		else if (strcasecmp(s, "ended") == 0)
 			cf->status = "ended";
 		else
-			return bad_cell(c, F_STATUS, "status", s,
+			return bad_cell(c, F_STATUS, "unknown status", s,
 			    " (expected active or ended)");
 	}
 	if ((s = cell(c, F_CSAT)) != NULL) {
 		if (parse_count(&n, s) != 0 || n < 1 || n > 5)
-			return bad_cell(c, F_CSAT, "csat", s,
+			return bad_cell(c, F_CSAT, "bad csat", s,
 			    " (expected 1 to 5)");
 		cf->csat = (int)n;
 	}

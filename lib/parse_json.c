@@ -6,7 +6,12 @@
  * The input is streamed.  A small scanner that knows only strings and
  * brackets cuts the top level into elements, and cJSON parses each
  * element on its own, so memory stays flat however long the array.  An
- * element may be at most CONVO_MAX_RECORD bytes.
+ * element may be at most CONVO_MAX_RECORD bytes, and so may a line (the
+ * reader's limit), which a minified array on one line soon passes.
+ *
+ * When the first object ends on the line where it starts, the file is
+ * read as JSON Lines: an object that does not end on its line is bad, and
+ * reading goes on with the next line.  Otherwise objects may span lines.
  *
  * A bad conversation is reported and, with skip_bad, skipped.  An error
  * in the top level itself (a missing ',' between elements, text after the
@@ -26,7 +31,7 @@
 enum layout {
 	L_NONE,		/* only white space so far */
 	L_ARRAY,	/* one array of conversations */
-	L_OBJECTS,	/* objects one after another, over many lines */
+	L_OBJECTS,	/* objects one after another, over lines */
 	L_LINES		/* JSON Lines: each object on a line of its own */
 };
 
@@ -51,7 +56,7 @@ struct doc {
 	enum layout layout;
 	enum place place;
 	struct frame fr;
-	struct buf text;	/* the element, its lines joined by '\n' */
+	struct buf text;	/* the element, lines joined by '\n' */
 	int too_big;		/* it passed CONVO_MAX_RECORD: skip it */
 	int skip_line;		/* JSON Lines: ignore the rest of the line */
 	long line;		/* where the element starts */
@@ -345,9 +350,11 @@ finish(struct doc *d)
 	if (d->fr.open && !d->too_big)
 		return unfinished(d);
 	if (d->fr.open && d->layout == L_OBJECTS)
-		return fatal(d, col, "unexpected end of file, object not closed");
+		return fatal(d, col,
+		    "unexpected end of file, object not closed");
 	if ((d->layout == L_ARRAY && d->place != P_END) || d->fr.open)
-		return fatal(d, col, "unexpected end of file, array not closed");
+		return fatal(d, col,
+		    "unexpected end of file, array not closed");
 	return 0;
 }
 

@@ -180,7 +180,8 @@ base_name(const struct parser *p)
 	if (p->path_hint == NULL || strcmp(p->path_hint, "-") == 0)
 		return NULL;
 	slash = strrchr(p->path_hint, '/');
-	return slash ? slash + 1 : p->path_hint;
+	slash = slash ? slash + 1 : p->path_hint;
+	return *slash != '\0' ? slash : NULL;
 }
 
 /* No date so far: --date, else a date in the file's name. */

@@ -145,7 +145,10 @@ configure(struct convo_store *st, int busy_ms)
 		return rc;
 	if ((rc = store_exec(st, "PRAGMA journal_mode = WAL")) != 0)
 		return rc;
-	return store_exec(st, "PRAGMA synchronous = NORMAL");
+	if ((rc = store_exec(st, "PRAGMA synchronous = NORMAL")) != 0)
+		return rc;
+	/* A bounded page cache of 64 MiB: memory stays flat. */
+	return store_exec(st, "PRAGMA cache_size = -65536");
 }
 
 /* Opens and prepares the database; on failure st->errmsg says why. */
@@ -154,7 +157,7 @@ open_db(struct convo_store *st, const char *path, enum convo_open_mode mode,
     int busy_ms)
 {
 	struct stat sb;
-	int rc, flags = SQLITE_OPEN_READWRITE;
+	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if (mode == CONVO_OPEN_MEMORY)
 		path = ":memory:";

@@ -2,7 +2,9 @@
  * store_rollup.c: recomputes the per-conversation rollups (counts by
  * role, first and last activity, handovers, feedback, leads, response
  * times) of the conversations listed in temp.touched, and the first-seen
- * times of their users.  Each step reads only those conversations'
+ * times of their users.  The counting steps work on temp.rollup_set:
+ * first every touched conversation, then again those whose messages'
+ * neighbour signals were recomputed.  Each step reads only those conversations'
  * messages, through the (conversation_id, ts) index, so an import costs
  * in proportion to what it touched, not to the database.
  */
@@ -15,20 +17,23 @@
  * fallback is of kind after_fallback.
  */
 static const char sql_neighbours[] =
-	"WITH m AS (SELECT id, role, click_type,"
+	"WITH m AS (SELECT id, role, click_type, handover, handover_derived,"
+	"  not_understood,"
 	"  lag(role) OVER w AS prev_role, lag(fallback) OVER w AS prev_fb,"
 	"  lead(role) OVER w AS next_role, lead(fallback) OVER w AS next_fb"
 	" FROM message WHERE role <> 'system'"
-	" AND conversation_id IN (SELECT id FROM temp.touched)"
-	" WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, id))"
-	" UPDATE message SET"
-	" not_understood = (m.click_type IS NULL AND m.next_role = 'assistant'"
-	"   AND m.next_fb = 1),"
-	" handover = CASE WHEN message.handover_derived = 1"
-	"   AND message.handover IN ('direct', 'after_fallback') THEN"
-	"   CASE WHEN m.prev_role = 'assistant' AND m.prev_fb = 1"
-	"   THEN 'after_fallback' ELSE 'direct' END ELSE message.handover END"
-	" FROM m WHERE message.id = m.id AND m.role = 'user'";
+	" AND conversation_id IN (SELECT id FROM temp.rollup_set)"
+	" WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, id)),"
+	" n AS (SELECT id, coalesce(click_type IS NULL AND next_role ="
+	"  'assistant' AND next_fb = 1, 0) AS nu,"
+	"  CASE WHEN handover_derived = 1"
+	"  AND handover IN ('direct', 'after_fallback') THEN"
+	"  CASE WHEN prev_role = 'assistant' AND prev_fb = 1"
+	"  THEN 'after_fallback' ELSE 'direct' END ELSE handover END AS ho,"
+	"  not_understood, handover FROM m WHERE role = 'user')"
+	" UPDATE message SET not_understood = n.nu, handover = n.ho"
+	" FROM n WHERE message.id = n.id"
+	" AND (n.nu <> n.not_understood OR n.ho IS NOT n.handover)";
 
 /* Counts and times that one pass over the messages gives. */
 static const char sql_counts[] =
@@ -65,7 +70,7 @@ static const char sql_counts[] =
 	" cost = coalesce(stated_cost, a.cost, 0),"
 	" n_leads = (SELECT count(*) FROM lead"
 	"   WHERE lead.conversation_id = conversation.id)"
-	" FROM temp.touched t"
+	" FROM temp.rollup_set t"
 	" LEFT JOIN (SELECT conversation_id AS cid,"
 	"   sum(role = 'user') AS n_user,"
 	"   sum(role = 'assistant') AS n_assistant,"
@@ -87,7 +92,7 @@ static const char sql_counts[] =
 	"   min(ts) AS first_any, max(ts) AS last_any,"
 	"   sum(input_tokens) AS input_tokens,"
 	"   sum(output_tokens) AS output_tokens, sum(cost) AS cost"
-	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
 	"   GROUP BY conversation_id) a ON a.cid = t.id"
 	" LEFT JOIN (SELECT conversation_id AS cid,"
 	"   sum(type = 'handover' AND value = 'direct') AS h_direct,"
@@ -95,7 +100,7 @@ static const char sql_counts[] =
 	"   sum(type = 'handover' AND value = 'operator_button') AS h_button,"
 	"   min(ts) FILTER (WHERE type = 'handover') AS first_handover_at,"
 	"   min(ts) AS first_at, max(ts) AS last_at"
-	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
 	"   GROUP BY conversation_id) e ON e.cid = t.id"
 	" WHERE conversation.id = t.id";
 
@@ -146,11 +151,27 @@ static const char sql_users[] =
 	"DELETE FROM user WHERE id IN (SELECT id FROM temp.touched_user)"
 	" AND NOT EXISTS (SELECT 1 FROM conversation WHERE user_id = user.id);";
 
+/* The conversations to count: all that the import touched. */
+static const char sql_set_all[] =
+	"DELETE FROM temp.rollup_set;"
+	"INSERT INTO temp.rollup_set (id) SELECT id FROM temp.touched";
+
+/*
+ * Of those, the ones whose neighbour signals can be or have been set: the
+ * window over their messages is costly, so it runs for these only.
+ */
+static const char sql_set_neighbours[] =
+	"DELETE FROM temp.rollup_set WHERE id NOT IN (SELECT id"
+	" FROM conversation WHERE id IN (SELECT id FROM temp.rollup_set)"
+	" AND (n_fallbacks > 0 OR n_not_understood > 0"
+	" OR n_handover_after_fallback > 0))";
+
 int
 store_rollup(struct convo_store *st)
 {
 	static const char *const steps[] = {
-		sql_neighbours, sql_counts, sql_order, sql_reopen, sql_users
+		sql_set_all, sql_counts, sql_set_neighbours, sql_neighbours,
+		sql_counts, sql_order, sql_reopen, sql_users
 	};
 	size_t i;
 	int rc;

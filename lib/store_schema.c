@@ -17,7 +17,7 @@ static const char schema_v1[] =
 "CREATE TABLE import ("
 "  id INTEGER PRIMARY KEY,"
 "  kind TEXT NOT NULL DEFAULT 'import'"	/* 'import' or 'delete' */
-"    CHECK (kind IN ('import', 'delete')),"
+"    CHECK (kind = 'import' OR kind = 'delete'),"
 "  at INTEGER NOT NULL,"		/* when it ran */
 "  file TEXT,"				/* the file as named, '-' for stdin */
 "  size INTEGER,"			/* bytes read */
@@ -59,7 +59,7 @@ static const char schema_v1[] =
 "  region TEXT,"
 "  city TEXT,"
 "  status TEXT NOT NULL DEFAULT 'active'"
-"    CHECK (status IN ('active', 'ended')),"
+"    CHECK (status = 'active' OR status = 'ended'),"
 "  started_at INTEGER NOT NULL,"	/* stated, else first message or event */
 "  stated_started_at INTEGER,"		/* started_at as an export gave it */
 "  ended_at INTEGER,"			/* NULL while active */
@@ -115,8 +115,9 @@ static const char schema_v1[] =
 "    REFERENCES conversation (id) ON DELETE CASCADE,"
 "  ts INTEGER NOT NULL,"		/* when it was sent */
 "  key INTEGER NOT NULL,"		/* identity hash, see above */
-"  role TEXT NOT NULL"
-"    CHECK (role IN ('user', 'assistant', 'agent', 'system')),"
+"  role TEXT NOT NULL"		/* (OR, not IN: IN costs a temp table) */
+"    CHECK (role = 'user' OR role = 'assistant' OR role = 'agent'"
+"    OR role = 'system'),"
 "  text TEXT,"
 "  click_type TEXT,"			/* quick_reply, link, button */
 "  click_title TEXT,"
@@ -128,9 +129,10 @@ static const char schema_v1[] =
 "  intent TEXT,"
 "  confidence REAL,"
 "  agent TEXT,"				/* AI agent or workflow */
-"  feedback TEXT CHECK (feedback IN ('up', 'down')),"
+"  feedback TEXT CHECK (feedback = 'up' OR feedback = 'down'),"
 "  handover TEXT"			/* this message asked for a human */
-"    CHECK (handover IN ('direct', 'after_fallback', 'operator_button')),"
+"    CHECK (handover = 'direct' OR handover = 'after_fallback'"
+"    OR handover = 'operator_button'),"
 "  handover_derived INTEGER NOT NULL DEFAULT 0,"	/* 1: set by the rules */
 "  media_type TEXT,"			/* image, audio, document */
 "  media_name TEXT,"
@@ -153,7 +155,8 @@ static const char schema_v1[] =
 "    REFERENCES conversation (id) ON DELETE CASCADE,"
 "  ts INTEGER NOT NULL,"
 "  type TEXT NOT NULL"
-"    CHECK (type IN ('handover', 'feedback', 'csat', 'survey', 'end')),"
+"    CHECK (type = 'handover' OR type = 'feedback' OR type = 'csat'"
+"    OR type = 'survey' OR type = 'end'),"
 "  value TEXT,"				/* kind, up/down, score, or reason */
 "  message_id INTEGER"			/* the message it refers to */
 "    REFERENCES message (id) ON DELETE SET NULL,"

@@ -23,10 +23,12 @@ enum {
 	S_CONV_FIELDS,
 	S_CONV_OLD_USER,
 	S_CONV_USER,
+	S_USER_ADD,
 	S_USER_ID,
 	S_TOUCH,
 	S_CHANGED,
-	S_SEEN,
+	S_SEEN_GET,
+	S_SEEN_SET,
 	S_MSG_INSERT,
 	S_MSG_UPDATE,
 	S_MSG_ID,
@@ -94,18 +96,21 @@ static const char *const stmt_sql[S_COUNT] = {
 	" FROM conversation WHERE id = ?1 AND user_id <> ?2",
 	[S_CONV_USER] =
 	"UPDATE conversation SET user_id = ?2 WHERE id = ?1 AND user_id <> ?2",
+	/* (Not RETURNING: it costs a temporary table per call.) */
+	[S_USER_ADD] =
+	"INSERT OR IGNORE INTO user (token, anonymous) VALUES (?1, ?2)",
 	[S_USER_ID] =
-	"INSERT INTO user (token, anonymous) VALUES (?1, ?2)"
-	" ON CONFLICT (anonymous, token) DO UPDATE SET token = excluded.token"
-	" RETURNING id",
+	"SELECT id FROM user WHERE token = ?1 AND anonymous = ?2",
 	[S_TOUCH] =
 	"INSERT INTO temp.touched (id, is_new, changed) VALUES (?1, ?2, ?2)"
 	" ON CONFLICT (id) DO NOTHING",
 	[S_CHANGED] =
 	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed = 0",
-	[S_SEEN] =
-	"INSERT INTO temp.seen (k, n) VALUES (?1, 0)"
-	" ON CONFLICT (k) DO UPDATE SET n = n + 1 RETURNING n",
+	[S_SEEN_GET] =
+	"SELECT n FROM temp.seen WHERE k = ?1",
+	[S_SEEN_SET] =
+	"INSERT INTO temp.seen (k, n) VALUES (?1, ?2)"
+	" ON CONFLICT (k) DO UPDATE SET n = excluded.n",
 	[S_MSG_INSERT] =
 	"INSERT OR IGNORE INTO message (conversation_id, ts, key, role, text,"
 	" click_type, click_title, click_target, fallback, fallback_derived,"
@@ -143,8 +148,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	" OR ?12 IS NOT output_tokens AND ?12 IS NOT NULL"
 	" OR ?13 IS NOT cost AND ?13 IS NOT NULL)",
 	[S_MSG_ID] =
-	"SELECT id FROM message WHERE conversation_id = ?1 AND ts = ?2"
-	" AND key = ?3",
+	"SELECT id, import_id = ?4 FROM message WHERE conversation_id = ?1"
+	" AND ts = ?2 AND key = ?3",
 	[S_EVENT] =
 	"INSERT OR IGNORE INTO event (conversation_id, ts, type, value,"
 	" message_id, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -206,6 +211,7 @@ struct store_import {
 	char *last_id;
 	char *last_source;	/* NULL when the record named none */
 	int64_t last_conv;
+	int64_t last_changed;	/* the conversation marked changed last */
 };
 
 static const char temp_tables[] =
@@ -214,6 +220,7 @@ static const char temp_tables[] =
 	"CREATE TEMP TABLE IF NOT EXISTS seen (k INTEGER PRIMARY KEY,"
 	" n INTEGER NOT NULL);"
 	"CREATE TEMP TABLE IF NOT EXISTS touched_user (id INTEGER PRIMARY KEY);"
+	"CREATE TEMP TABLE IF NOT EXISTS rollup_set (id INTEGER PRIMARY KEY);"
 	"DELETE FROM temp.touched; DELETE FROM temp.seen;"
 	"DELETE FROM temp.touched_user;";
 
@@ -317,8 +324,15 @@ step_id(struct store_import *si, sqlite3_stmt *s, int64_t *out, int *found)
 static int
 mark_changed(struct store_import *si, int64_t conv)
 {
+	int rc;
+
+	/* Records come in runs: mark each run's conversation once. */
+	if (conv == si->last_changed)
+		return 0;
 	sqlite3_bind_int64(si->s[S_CHANGED], 1, conv);
-	return store_step_done(si->st, si->s[S_CHANGED]);
+	if ((rc = store_step_done(si->st, si->s[S_CHANGED])) == 0)
+		si->last_changed = conv;
+	return rc;
 }
 
 /* Runs an update statement bound by the caller; marks a change. */
@@ -337,9 +351,18 @@ static int
 user_id(int64_t *out, struct store_import *si, const char *token,
     int anonymous)
 {
-	sqlite3_stmt *s = si->s[S_USER_ID];
+	sqlite3_stmt *s = si->s[S_USER_ADD];
 	int rc, found;
 
+	store_bind_text(s, 1, token);
+	sqlite3_bind_int(s, 2, anonymous);
+	if ((rc = store_step_done(si->st, s)) != 0)
+		return rc;
+	if (sqlite3_changes(si->st->db) > 0) {
+		*out = sqlite3_last_insert_rowid(si->st->db);
+		return 0;
+	}
+	s = si->s[S_USER_ID];
 	store_bind_text(s, 1, token);
 	sqlite3_bind_int(s, 2, anonymous);
 	if ((rc = step_id(si, s, out, &found)) != 0)
@@ -522,23 +545,6 @@ store_import_conv(int64_t *conv, struct store_import *si,
 	return 0;
 }
 
-/* The message's occurrence among identical ones at its time, this file. */
-static int
-occurrence(int64_t *n, struct store_import *si, int64_t conv, int64_t ts,
-    uint64_t key)
-{
-	uint64_t k;
-	int found, rc;
-
-	k = hash64(HASH64_INIT, &conv, sizeof(conv));
-	k = hash64(k, &ts, sizeof(ts));
-	k = hash64(k, &key, sizeof(key));
-	sqlite3_bind_int64(si->s[S_SEEN], 1, (int64_t)k);
-	if ((rc = step_id(si, si->s[S_SEEN], n, &found)) != 0)
-		return rc;
-	return found ? 0 : store_fail(si->st, SQLITE_ERROR, "no occurrence");
-}
-
 static void
 bind_usage(sqlite3_stmt *s, int i, const struct convo_usage *u)
 {
@@ -608,30 +614,100 @@ msg_update(struct store_import *si, int64_t id, const struct store_msg *sm)
 	return store_step_done(si->st, s);
 }
 
+/* The identity key of the n-th identical message at the same time. */
+static int64_t
+nth_key(uint64_t key, int64_t n)
+{
+	return (int64_t)hash64(key, &n, sizeof(n));
+}
+
+/* Looks up a stored message: its id, and whether this import stored it. */
+static int
+msg_find(int64_t *id, int *ours, struct store_import *si, int64_t conv,
+    int64_t ts, int64_t key)
+{
+	sqlite3_stmt *s = si->s[S_MSG_ID];
+	int rc, found;
+
+	sqlite3_bind_int64(s, 1, conv);
+	sqlite3_bind_int64(s, 2, ts);
+	sqlite3_bind_int64(s, 3, key);
+	sqlite3_bind_int64(s, 4, si->import_id);
+	*ours = 0;
+	rc = sqlite3_step(s);
+	found = rc == SQLITE_ROW;
+	if (found) {
+		*id = sqlite3_column_int64(s, 0);
+		*ours = sqlite3_column_int(s, 1);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(si->st, rc, "database error");
+	return found ? 0 : store_fail(si->st, SQLITE_ERROR, "message vanished");
+}
+
+/*
+ * How many identical messages (same conversation, time and content) came
+ * before this one in this file.  Only called when the first one's row
+ * exists already: then temp.seen counts them, or, before it does, the
+ * row tells whether this import stored it (1 before) or an earlier one
+ * did (none before).  A fresh import so never touches temp.seen.
+ */
+static int
+occurrence(int64_t *n, struct store_import *si, int64_t conv, int64_t ts,
+    uint64_t key, int first_is_ours)
+{
+	sqlite3_stmt *s = si->s[S_SEEN_GET];
+	uint64_t k;
+	int rc, found;
+
+	k = hash64(HASH64_INIT, &conv, sizeof(conv));
+	k = hash64(k, &ts, sizeof(ts));
+	k = hash64(k, &key, sizeof(key));
+	sqlite3_bind_int64(s, 1, (int64_t)k);
+	if ((rc = step_id(si, s, n, &found)) != 0)
+		return rc;
+	if (!found)
+		*n = first_is_ours;
+	s = si->s[S_SEEN_SET];
+	sqlite3_bind_int64(s, 1, (int64_t)k);
+	sqlite3_bind_int64(s, 2, *n + 1);
+	return store_step_done(si->st, s);
+}
+
+static int
+msg_new(int64_t *msg_id, int *is_new, struct store_import *si, int64_t conv)
+{
+	*is_new = sqlite3_changes(si->st->db) > 0;
+	if (!*is_new)
+		return 0;
+	*msg_id = sqlite3_last_insert_rowid(si->st->db);
+	si->messages_new++;
+	return mark_changed(si, conv);
+}
+
 int
 store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
     int64_t conv, const struct store_msg *sm)
 {
-	sqlite3_stmt *s = si->s[S_MSG_ID];
-	int64_t n, key;
-	int rc, found;
+	int64_t n, ts = sm->m->ts;
+	int rc, ours;
 
-	if ((rc = occurrence(&n, si, conv, sm->m->ts, sm->key)) != 0)
+	if ((rc = msg_insert(si, conv, nth_key(sm->key, 0), sm)) != 0 ||
+	    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
 		return rc;
-	key = (int64_t)hash64(sm->key, &n, sizeof(n));
-	if ((rc = msg_insert(si, conv, key, sm)) != 0)
+	if ((rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, 0))) ||
+	    (rc = occurrence(&n, si, conv, ts, sm->key, ours)) != 0)
 		return rc;
-	*is_new = sqlite3_changes(si->st->db) > 0;
-	if (*is_new) {
-		*msg_id = sqlite3_last_insert_rowid(si->st->db);
-		si->messages_new++;
-		return mark_changed(si, conv);
+	if (n > 0) {
+		if ((rc = msg_insert(si, conv, nth_key(sm->key, n), sm)) != 0 ||
+		    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
+			return rc;
+		rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, n));
+		if (rc != 0)
+			return rc;
 	}
-	sqlite3_bind_int64(s, 1, conv);
-	sqlite3_bind_int64(s, 2, sm->m->ts);
-	sqlite3_bind_int64(s, 3, key);
-	if ((rc = step_id(si, s, msg_id, &found)) != 0)
-		return rc;
 	if ((rc = msg_update(si, *msg_id, sm)) != 0)
 		return rc;
 	if (sqlite3_changes(si->st->db) > 0)

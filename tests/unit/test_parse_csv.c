@@ -44,6 +44,7 @@ add(char **list, int *n, const char *s)
 
 /* Appends to out (size OUT_SIZE) at *len. */
 #define OUT_SIZE 4096
+static void out_add(char *, size_t *, const char *, ...) CONVO_PRINTF(3, 4);
 static void
 out_add(char *out, size_t *len, const char *fmt, ...)
 {
@@ -286,10 +287,10 @@ test_aliases(void)
 	    "tab: epoch milliseconds");
 
 	rc = run("conversation,time,role,content\n"
-	    "y,2026-11-20T10:30:15Z,user,x\n", 0);
+	    "y,2026-11-20T10:30:15Z,AI,x\n", 0);
 	is_int(rc, 0, "conversation/time/content aliases");
-	is_str(recs[1], "msg 2 y @2026-11-20T10:30:15Z user 'x'",
-	    "conversation/time/content: message");
+	is_str(recs[1], "msg 2 y @2026-11-20T10:30:15Z assistant 'x'",
+	    "conversation/time/content: message, AI is assistant");
 }
 
 static void
@@ -472,18 +473,18 @@ test_bad_cells(void)
 		  "2:0: bad boolean 'maybe' in column 'fallback' "
 		  "(expected true, false, yes, no, 1 or 0)" },
 		{ "c1,2026-11-20T10:30:15Z,robot,,,,,,",
-		  "2:0: bad role 'robot' in column 'role' "
+		  "2:0: unknown role 'robot' in column 'role' "
 		  "(expected user, assistant, agent or system)" },
 		{ "c1,2026-11-20T10:30:15Z,user,,meh,,,,",
-		  "2:0: bad feedback 'meh' in column 'feedback' "
+		  "2:0: unknown feedback 'meh' in column 'feedback' "
 		  "(expected up or down)" },
 		{ "c1,2026-11-20T10:30:15Z,user,,,human,,,",
-		  "2:0: bad handover 'human' in column 'handover' "
+		  "2:0: unknown handover 'human' in column 'handover' "
 		  "(expected direct, after_fallback or operator_button)" },
 		{ "c1,2026-11-20T10:30:15Z,user,,,,6,,",
 		  "2:0: bad csat '6' in column 'csat' (expected 1 to 5)" },
 		{ "c1,2026-11-20T10:30:15Z,user,,,,,over,",
-		  "2:0: bad status 'over' in column 'status' "
+		  "2:0: unknown status 'over' in column 'status' "
 		  "(expected active or ended)" },
 		{ "c1,2026-11-20T10:30:15Z,user,,,,,,-3",
 		  "2:0: bad number '-3' in column 'usage_input_tokens' "

@@ -231,14 +231,14 @@ run_file(const char *name, int skip_bad)
 #define MSG1_REC(id, line) "msg " #line " " id \
 	" ts=1795170615000 role=user at=1795170615000 text=[Hi]"
 
-/* Runs text and checks it gave exactly one diagnostic, want. */
+/* Runs text and checks it returned rc and gave one diagnostic, want. */
 static void
-one_error(const char *text, int skip_bad, const char *want,
+one_error(const char *text, int skip_bad, int want_rc, const char *want,
     const char *name)
 {
 	int rc = run(text, skip_bad);
 
-	is_int(rc, skip_bad ? 0 : CONVO_EDATA, name);
+	is_int(rc, want_rc, name);
 	is_int(got.n_diag, 1, name);
 	is_str(got.diag[0], want, name);
 }
@@ -336,6 +336,347 @@ test_empty(void)
 	is_int(got.n_rec + got.n_diag, 0, "only white space: nothing");
 }
 
+static void
+test_bad_files(void)
+{
+	const char *why = NULL;
+	int64_t t;
+	char want[300];
+
+	is_int(run_file("bad-truncated.json", 0), CONVO_EDATA, "truncated");
+	is_int(got.n_rec, 2, "truncated: the first conversation is handed on");
+	is_str(got.diag[0], "t.json:3:89: unexpected end of file, "
+	    "string not closed", "truncated: where the file ends");
+	is_int(run_file("bad-truncated.json", 1), CONVO_EDATA,
+	    "truncated: fails with skip_bad too");
+
+	is_int(run_file("bad-unclosed-array.json", 1), CONVO_EDATA,
+	    "unclosed array");
+	is_int(got.n_rec, 4, "unclosed array: both conversations");
+	is_str(got.diag[0], "t.json:3:95: unexpected end of file, "
+	    "array not closed", "unclosed array: at the last line");
+
+	is_int(run_file("bad-missing-comma.json", 0), CONVO_EDATA,
+	    "missing comma");
+	is_int(got.n_rec, 0, "missing comma: nothing handed on");
+	is_str(got.diag[0], "t.json:5:53: expected ',' or '}'",
+	    "missing comma: line and column inside the element");
+	is_int(run_file("bad-missing-comma.json", 1), 0,
+	    "missing comma: skip_bad");
+	is_int(got.n_rec, 2, "missing comma: the next one is handed on");
+	is_str(got.rec[0], "conv 8 m-2", "missing comma: m-2");
+
+	is_int(run_file("bad-trailing.json", 1), CONVO_EDATA, "trailing");
+	is_int(got.n_rec, 2, "trailing: the array's conversation");
+	is_str(got.diag[0], "t.json:4:1: unexpected text after the array",
+	    "trailing: garbage after the array");
+
+	is_int(run_file("bad-scalar.json", 1), CONVO_EDATA, "scalar");
+	is_int(got.n_rec, 0, "scalar: nothing");
+	is_str(got.diag[0], "t.json:1:1: expected a JSON array or object",
+	    "scalar: at the top level");
+
+	is_int(run_file("bad-lines.json", 0), CONVO_EDATA, "lines: bad line");
+	is_int(got.n_rec, 2, "lines: the line before is handed on");
+	is_str(got.diag[0], "t.json:2:83: unexpected end of line, "
+	    "string not closed", "lines: unclosed object");
+	is_int(run_file("bad-lines.json", 1), 0, "lines: skip_bad");
+	is_int(got.n_rec, 4, "lines: the line after too");
+
+	is_int(run_file("bad-fields.json", 0), CONVO_EDATA, "fields");
+	is_int(got.n_rec + got.n_diag, 1, "fields: stops at the first");
+	is_int(run_file("bad-fields.json", 1), 0, "fields: skip_bad");
+	is_int(got.n_diag, 7, "fields: seven bad conversations");
+	is_str(got.diag[0], "t.json:2:3: missing 'messages[0].ts'",
+	    "fields: missing ts");
+	is_str(got.diag[1], "t.json:3:3: missing 'messages[0].role'",
+	    "fields: missing role");
+	is_str(got.diag[2], "t.json:4:3: unknown role 'robot' in "
+	    "'messages[0].role'", "fields: unknown role");
+	is_str(got.diag[3], "t.json:5:3: 'csat' out of range: 7 "
+	    "(expected 1 to 5)", "fields: csat out of range");
+	convo_time_parse(&t, &why, "1970-01-01T00:00:00Z");
+	snprintf(want, sizeof(want), "t.json:6:3: bad timestamp "
+	    "'1970-01-01T00:00:00Z' in 'messages[0].ts': %s", why);
+	is_str(got.diag[4], want, "fields: absurd timestamp");
+	is_str(got.diag[5], "t.json:7:3: missing 'id'", "fields: missing id");
+	is_str(got.diag[6], "t.json:8:3: 'messages[0].fallback' is not "
+	    "true or false", "fields: wrong type");
+	is_int(got.n_rec, 2, "fields: the good one is handed on");
+	is_str(got.rec[1], "msg 9 f-8@web_widget ts=1795170615000 role=user "
+	    "at=1795170615000 text=[good one]", "fields: f-8");
+}
+
+/* Malformed JSON inside an element: the message and its column. */
+static void
+test_syntax(void)
+{
+	one_error("[{\"id\":\"a\",}]", 0, CONVO_EDATA,
+	    "t.json:1:12: expected a member name",
+	    "trailing comma in an object");
+	is_int(run("[{\"id\":\"a\"]", 1), CONVO_EDATA, "']' closing an object");
+	is_int(got.n_rec, 0, "']' closing an object: nothing");
+	is_str(got.diag[0], "t.json:1:11: expected ',' or '}'",
+	    "']' closing an object: where");
+	is_str(got.diag[1], "t.json:1:12: unexpected end of file, "
+	    "array not closed", "']' closing an object: then the array");
+	one_error("[{\"id\":\"a\",\"x\":tru}]", 0,
+	    CONVO_EDATA, "t.json:1:16: invalid literal", "invalid literal");
+	one_error("[{\"id\":\"a\\q\"}]", 0,
+	    CONVO_EDATA, "t.json:1:10: invalid escape in string",
+	    "invalid escape");
+	one_error("[{\"id\" \"a\"}]", 0, CONVO_EDATA,
+	    "t.json:1:8: expected ':'",
+	    "missing colon");
+	one_error("[{\"id\":\"a\",\"csat\":1.2.3}]", 0,
+	    CONVO_EDATA, "t.json:1:22: expected ',' or '}'", "bad number");
+	one_error("[{\"id\":-}]", 0, CONVO_EDATA,
+	    "t.json:1:8: invalid number",
+	    "lone minus");
+	one_error("[{\"id\":\"a\"},]", 1, CONVO_EDATA,
+	    "t.json:1:13: expected a value",
+	    "trailing comma in the array");
+	one_error("[,]", 1, CONVO_EDATA,
+	    "t.json:1:2: expected a value or ']'",
+	    "comma first");
+	one_error("[" MSG1("a") " " MSG1("b") "]", 1,
+	    CONVO_EDATA, "t.json:1:82: expected ',' or ']'",
+	    "missing comma between elements");
+	is_int(got.n_rec, 2, "missing comma between elements: the first");
+	one_error("{\"id\":\"a\"}\n}\n", 1, 0,
+	    "t.json:2:1: expected a conversation object", "stray '}' in lines");
+	is_int(got.n_rec, 1, "stray '}' in lines: the object before");
+	one_error("{\n\"id\":\"a\"}\n}\n", 1, CONVO_EDATA,
+	    "t.json:3:1: expected a conversation object", "stray '}'");
+	is_int(run("{\"id\":\"a\"}}\n", 0), CONVO_EDATA, "extra '}'");
+	is_str(got.diag[0], "t.json:1:11: expected a conversation object",
+	    "extra '}': column");
+}
+
+static void
+test_deep(void)
+{
+	static char text[4096];
+	size_t n = 0;
+	int i;
+
+	n += (size_t)snprintf(text, sizeof(text), "[{\"id\":\"a\",\"x\":");
+	for (i = 0; i < 1000; i++)
+		text[n++] = '[';
+	for (i = 0; i < 1000; i++)
+		text[n++] = ']';
+	snprintf(text + n, sizeof(text) - n, "}]");
+	one_error(text, 0, CONVO_EDATA, "t.json:1:1015: nested too deeply",
+	    "nesting");
+	text[15] = ' ';
+	text[15 + 1999] = ' ';
+	is_int(run(text, 0), 0, "nesting: 1000 levels are fine");
+}
+
+/* A conversation "{"id":"a", <members>}" must fail with want. */
+static void
+bad_member(const char *members, const char *want)
+{
+	char text[1024], full[300];
+
+	snprintf(text, sizeof(text), "[{\"id\":\"a\",%s}]", members);
+	snprintf(full, sizeof(full), "t.json:1:2: %s", want);
+	one_error(text, 0, CONVO_EDATA, full, want);
+	is_int(got.n_rec, 0, "  and hands on nothing");
+}
+
+#define TS "\"ts\":\"2026-11-20T10:30:15Z\""
+
+static void
+test_fields(void)
+{
+	const char *why = NULL;
+	int64_t t;
+	char want[300];
+
+	one_error("[{\"id\":1.5}]", 0, CONVO_EDATA,
+	    "t.json:1:2: 'id' is not a string or an integer", "id 1.5");
+	one_error("[{\"id\":1e20}]", 0, CONVO_EDATA,
+	    "t.json:1:2: 'id' is not a string or an integer", "id too big");
+	one_error("[{\"id\":\"\"}]", 0, CONVO_EDATA, "t.json:1:2: empty 'id'",
+	    "empty id");
+	one_error("[{\"id\":null}]", 0, CONVO_EDATA,
+	    "t.json:1:2: missing 'id'", "null id");
+	one_error("[true]", 0, CONVO_EDATA, "t.json:1:2: expected a "
+	    "conversation object, found a boolean", "element not an object");
+	bad_member("\"source\":7", "'source' is not a string");
+	bad_member("\"status\":\"open\"", "unknown status 'open'");
+	bad_member("\"location\":\"Berlin\"", "'location' is not an object");
+	bad_member("\"location\":{\"city\":1}",
+	    "'location.city' is not a string");
+	bad_member("\"csat\":4.5", "'csat' is not an integer");
+	bad_member("\"csat\":\"5\"", "'csat' is not an integer");
+	bad_member("\"csat\":0", "'csat' out of range: 0 (expected 1 to 5)");
+	bad_member("\"usage\":{\"input_tokens\":-1}",
+	    "'usage.input_tokens' is negative");
+	bad_member("\"usage\":[]", "'usage' is not an object");
+	bad_member("\"started_at\":true",
+	    "'started_at' is not a string or a number");
+	convo_time_from_epoch(&t, &why, 1e20);
+	snprintf(want, sizeof(want), "bad timestamp 1e+20 in 'ended_at': %s",
+	    why);
+	bad_member("\"ended_at\":1e20", want);
+	convo_time_parse(&t, &why, "yesterday");
+	snprintf(want, sizeof(want), "bad timestamp 'yesterday' in "
+	    "'started_at': %s", why);
+	bad_member("\"started_at\":\"yesterday\"", want);
+	bad_member("\"messages\":{}", "'messages' is not an array");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\"},3]",
+	    "'messages[1]' is not an object");
+	bad_member("\"messages\":[{" TS ",\"role\":7}]",
+	    "'messages[0].role' is not a string");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\",\"text\":[]}]",
+	    "'messages[0].text' is not a string");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\",\"click\":"
+	    "{\"title\":false}}]", "'messages[0].click.title' is not a string");
+	bad_member("\"messages\":[{" TS ",\"role\":\"assistant\",\"feedback\":"
+	    "\"meh\"}]", "unknown feedback 'meh' in 'messages[0].feedback'");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\",\"handover\":"
+	    "\"maybe\"}]",
+	    "unknown handover 'maybe' in 'messages[0].handover'");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\",\"confidence\":"
+	    "\"high\"}]", "'messages[0].confidence' is not a number");
+	bad_member("\"messages\":[{" TS ",\"role\":\"user\",\"usage\":"
+	    "{\"cost\":\"1\"}}]", "'messages[0].usage.cost' is not a number");
+	bad_member("\"messages\":[{" TS ",\"role\":\"a-very-long-role-name-"
+	    "that-goes-on-and-on-and-on\"}]", "unknown role 'a-very-long-role-"
+	    "name-that-goes-on-and-o' in 'messages[0].role'");
+	bad_member("\"messages\":[{" TS ",\"role\":\"a\u00e9\u00e9\u00e9\u00e9"
+	    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+	    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\"}]", "unknown role "
+	    "'a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9' in 'messages[0].role'");
+	bad_member("\"leads\":{}", "'leads' is not an array");
+	bad_member("\"leads\":[{\"email\":\"a@b.c\"},{}]",
+	    "'leads[1]' has no name, email or phone");
+	bad_member("\"leads\":[{\"phone\":1.5}]",
+	    "'leads[0].phone' is not a string or an integer");
+	bad_member("\"leads\":[\"a@b.c\"]", "'leads[0]' is not an object");
+	bad_member("\"variables\":[]", "'variables' is not an object");
+	bad_member("\"variables\":{\"\":1}",
+	    "empty variable name in 'variables'");
+	bad_member("\"variables\":{\"x\":{\"value\":1,\"source\":2}}",
+	    "'variables.x.source' is not a string");
+}
+
+/* A bad part anywhere rejects the whole conversation, before any record. */
+static void
+test_all_or_nothing(void)
+{
+	is_int(run("[{\"id\":\"a\",\"messages\":[{" TS ",\"role\":\"user\"},{"
+	    TS ",\"role\":\"user\"}],\"leads\":[{}]}," MSG1("b") "]", 1), 0,
+	    "bad lead after good messages");
+	is_int(got.n_diag, 1, "bad lead: one diagnostic");
+	is_int(got.n_rec, 2, "bad lead: only the next conversation");
+	is_str(got.rec[0], CONV1("b", 1), "bad lead: b");
+}
+
+static void
+test_variables(void)
+{
+	is_int(run("{\"id\":\"v\",\"variables\":{\"a\":null,\"b\":true,"
+	    "\"c\":[1,\"x\"],\"d\":{\"k\":1},\"e\":{\"value\":{\"k\":2}},"
+	    "\"f\":{\"value\":null,\"source\":\"post\"},\"g\":0.5}}", 0), 0,
+	    "variables");
+	is_int(got.n_rec, 8, "variables: all of them");
+	is_str(got.rec[1], "var 1 v var=a", "variables: null");
+	is_str(got.rec[2], "var 1 v var=b value=true", "variables: true");
+	is_str(got.rec[3], "var 1 v var=c value=[1,\"x\"]", "variables: array");
+	is_str(got.rec[4], "var 1 v var=d value={\"k\":1}",
+	    "variables: object without value");
+	is_str(got.rec[5], "var 1 v var=e value={\"k\":2}",
+	    "variables: object value");
+	is_str(got.rec[6], "var 1 v var=f from=post",
+	    "variables: null value with a source");
+	is_str(got.rec[7], "var 1 v var=g value=0.5", "variables: number");
+}
+
+/* An element over CONVO_MAX_RECORD, spread over lines under the limit. */
+static void
+test_big(void)
+{
+	size_t line = 1u << 20, n = 0, i;
+	char *text = malloc(10 * (line + 8) + 512);
+
+	if (text == NULL)
+		return;
+	n += (size_t)snprintf(text, 64, "[\n{\"id\":\"big\",\"pad\":[\n");
+	for (i = 0; i < 9; i++) {
+		text[n++] = '"';
+		memset(text + n, 'a', line);
+		n += line;
+		memcpy(text + n, "\",\n", 3);
+		n += 3;
+	}
+	n += (size_t)snprintf(text + n, 512, "0]},\n" MSG1("ok") "\n]\n");
+	is_int(run_n(text, n, 0), CONVO_EDATA, "big element");
+	is_str(got.diag[0], "t.json:2:1: conversation larger than 8 MiB",
+	    "big element: where it starts");
+	is_int(run_n(text, n, 1), 0, "big element: skip_bad");
+	is_int(got.n_diag, 1, "big element: one diagnostic");
+	is_int(got.n_rec, 2, "big element: the next is handed on");
+	is_str(got.rec[0], CONV1("ok", 13), "big element: line of the next");
+	free(text);
+}
+
+/* Lines the reader refuses. */
+static void
+test_reader_errors(void)
+{
+	static const char lines[] = MSG1("a") "\n{\"id\":\"\xff\"}\n"
+	    MSG1("b") "\n";
+	static const char array[] = "[\n" MSG1("a") ",\n{\"id\":\"\xff\"}\n]\n";
+
+	is_int(run(lines, 1), 0, "bad UTF-8 in JSON Lines: skip_bad");
+	is_int(got.n_rec, 4, "bad UTF-8 in JSON Lines: the others");
+	is_str(got.diag[0], "t.json:2:8: invalid UTF-8",
+	    "bad UTF-8 in JSON Lines: where");
+	is_int(run(array, 1), CONVO_EDATA, "bad UTF-8 in an array");
+	is_int(got.n_rec, 2, "bad UTF-8 in an array: the one before");
+	is_int(got.n_diag, 1, "bad UTF-8 in an array: stops");
+}
+
+static int fail_after = -1;
+
+static int
+failing_sink(void *ctx, const struct convo_rec *r)
+{
+	if (got.n_rec == fail_after)
+		return CONVO_EIO;
+	return sink(ctx, r);
+}
+
+/* A sink error ends the parse at once and is returned as it is. */
+static void
+test_sink_error(void)
+{
+	struct reader *rd;
+	struct parser p;
+	static const char text[] = "[" MSG1("a") "," MSG1("b") "]";
+	FILE *fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+
+	memset(&got, 0, sizeof(got));
+	memset(&p, 0, sizeof(p));
+	if (fp == NULL || reader_new(&rd, fp) != 0)
+		return;
+	p.rd = rd;
+	p.file = "t.json";
+	p.sink = failing_sink;
+	p.diag = diag;
+	fail_after = 1;
+	is_int(parse_json(&p), CONVO_EIO, "sink error: returned");
+	is_int(got.n_rec, 1, "sink error: no more records");
+	is_int(got.n_diag, 0, "sink error: no diagnostic");
+	reader_free(rd);
+	fclose(fp);
+}
+
 int
 main(void)
 {
@@ -344,5 +685,14 @@ main(void)
 	test_array();
 	test_lines_and_object();
 	test_empty();
+	test_bad_files();
+	test_syntax();
+	test_deep();
+	test_fields();
+	test_all_or_nothing();
+	test_variables();
+	test_big();
+	test_reader_errors();
+	test_sink_error();
 	return done_testing();
 }

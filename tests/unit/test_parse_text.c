@@ -46,6 +46,7 @@ add(char **list, int *n, const char *s)
 
 /* Appends to out (size OUT_SIZE) at *len. */
 #define OUT_SIZE 4096
+static void out_add(char *, size_t *, const char *, ...) CONVO_PRINTF(3, 4);
 static void
 out_add(char *out, size_t *len, const char *fmt, ...)
 {
@@ -327,6 +328,16 @@ test_conversations(void)
 	    "conversations: a Date: line begins the third");
 	is_str(recs[6], "msg 12 chats-3/whatsapp @2026-11-21T08:00:00Z user "
 	    "'third'", "conversations: third message");
+
+	rc = run("Conversation ID: abc\nDATE: 2026-11-20\n[10:00] User: x\n",
+	    "k.txt", 0, CONVO_TIME_NONE);
+	is_str(n_recs ? recs[0] : NULL, "conv 3 abc @2026-11-20T09:00:00Z",
+	    "keys: Conversation ID:, any case");
+	rc = run("ID: xyz\nDate: 2026-11-20\n[10:00] User: x\nID: next\n",
+	    "k.txt", 0, CONVO_TIME_NONE);
+	is_str(n_recs > 1 ? recs[1] : NULL,
+	    "msg 3 xyz @2026-11-20T09:00:00Z user 'x\nID: next'",
+	    "keys: ID:, which does not begin a conversation");
 
 	rc = run("Date: 2026-11-20\nConversation: x\n", "e.txt", 0,
 	    CONVO_TIME_NONE);

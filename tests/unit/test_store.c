@@ -170,6 +170,8 @@ test_import(void)
 
 	convo_store_open(&st, err, sizeof(err), dbpath, CONVO_OPEN_WRITE, 100);
 	is_int(import(&res, st, chat, 7), 0, "first import");
+	if (res.messages_new == 0)
+		printf("# %s\n", convo_store_errmsg(st));
 	is_int(res.conversations_new, 1, "one new conversation");
 	is_int(res.messages_new, 7, "seven new messages, both 'ok's kept");
 	is_int(q("SELECT n_user || n_assistant || n_agent || n_system"
