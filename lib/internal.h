@@ -207,7 +207,11 @@ struct convo_rec {
 /* Resets rec to "nothing stated". */
 void rec_init(struct convo_rec *rec, enum convo_rec_kind kind);
 
-/* Maps names to enums; they return the NONE value for unknown names. */
+/*
+ * Maps names to enums, ignoring case; they return the NONE value for
+ * unknown names.  Roles also take the aliases ai and bot (assistant),
+ * customer and visitor (user), and operator (agent).
+ */
 enum convo_role role_from_name(const char *s);
 enum convo_handover handover_from_name(const char *s);
 enum convo_feedback feedback_from_name(const char *s);

@@ -354,18 +354,6 @@ static const struct str_field media_fields[] = {
 	{ NULL, 0 }
 };
 
-/* Role names that exports use besides the model's own. */
-static const struct {
-	const char *name;
-	enum convo_role role;
-} role_aliases[] = {
-	{ "bot", CONVO_ROLE_ASSISTANT },
-	{ "ai", CONVO_ROLE_ASSISTANT },
-	{ "operator", CONVO_ROLE_AGENT },
-	{ "visitor", CONVO_ROLE_USER },
-	{ "customer", CONVO_ROLE_USER }
-};
-
 void
 json_ctx_init(struct json_ctx *c, struct parser *p, long line, long col)
 {
@@ -632,7 +620,6 @@ static int
 read_role(const struct json_ctx *c, const cJSON *obj, enum convo_role *out)
 {
 	const char *s;
-	size_t i;
 
 	if (json_text(c, obj, "role", &s, NULL) != 0)
 		return CONVO_EDATA;
@@ -640,12 +627,6 @@ read_role(const struct json_ctx *c, const cJSON *obj, enum convo_role *out)
 		return json_fail(c, "missing '%srole'", c->prefix);
 	if ((*out = role_from_name(s)) != CONVO_ROLE_NONE)
 		return 0;
-	for (i = 0; i < sizeof(role_aliases) / sizeof(role_aliases[0]); i++) {
-		if (strcasecmp(s, role_aliases[i].name) == 0) {
-			*out = role_aliases[i].role;
-			return 0;
-		}
-	}
 	return fail_value(c, "role", "role", s);
 }
 

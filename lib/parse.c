@@ -78,10 +78,30 @@ static const char *const feedback_names[] = { "", "up", "down" };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Role names that exports use besides the model's own. */
+static const struct {
+	const char *name;
+	enum convo_role role;
+} role_aliases[] = {
+	{ "ai", CONVO_ROLE_ASSISTANT },
+	{ "bot", CONVO_ROLE_ASSISTANT },
+	{ "customer", CONVO_ROLE_USER },
+	{ "operator", CONVO_ROLE_AGENT },
+	{ "visitor", CONVO_ROLE_USER }
+};
+
 enum convo_role
 role_from_name(const char *s)
 {
-	return (enum convo_role)lookup(role_names, NELEM(role_names), s);
+	size_t i;
+	int r;
+
+	if ((r = lookup(role_names, NELEM(role_names), s)) != 0 || s == NULL)
+		return (enum convo_role)r;
+	for (i = 0; i < NELEM(role_aliases); i++)
+		if (strcasecmp(s, role_aliases[i].name) == 0)
+			return role_aliases[i].role;
+	return CONVO_ROLE_NONE;
 }
 
 enum convo_handover

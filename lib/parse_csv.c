@@ -83,17 +83,6 @@ static const char *const required[] = {
 };
 
 
-/* Role names beyond the model's own. */
-static const struct role_alias {
-	const char *name;
-	enum convo_role role;
-} role_aliases[] = {
-	{ "bot", CONVO_ROLE_ASSISTANT }, { "ai", CONVO_ROLE_ASSISTANT },
-	{ "visitor", CONVO_ROLE_USER },
-	{ "customer", CONVO_ROLE_USER }, { "operator", CONVO_ROLE_AGENT },
-	{ "human", CONVO_ROLE_AGENT }
-};
-
 struct column {
 	char *name;		/* as the header has it (or "column_N") */
 	const char *var;	/* variable name, NULL for a known field */
@@ -538,15 +527,9 @@ static int
 take_role(struct csv *c, enum convo_role *out)
 {
 	const char *s = cell(c, F_ROLE);
-	size_t i;
 
 	if ((*out = role_from_name(s)) != CONVO_ROLE_NONE)
 		return 0;
-	for (i = 0; i < sizeof(role_aliases) / sizeof(role_aliases[0]); i++)
-		if (strcasecmp(s, role_aliases[i].name) == 0) {
-			*out = role_aliases[i].role;
-			return 0;
-		}
 	return bad_cell(c, F_ROLE, "unknown role", s,
 	    " (expected user, assistant, agent or system)");
 }

@@ -160,7 +160,7 @@ common(struct json_ctx *c, const cJSON *ev, const struct event_type **out)
 static int
 event(struct json_ctx *c, const cJSON *ev)
 {
-	const struct event_type *t;
+	const struct event_type *t = NULL;
 	struct convo_rec rec;
 
 	if (!cJSON_IsObject(ev))

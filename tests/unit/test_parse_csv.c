@@ -255,7 +255,7 @@ test_aliases(void)
 	    "s1;2026-11-20T10:30:16Z;BOT;grüß dich\n"
 	    "s1;2026-11-20T10:30:17Z;customer;a\n"
 	    "s1;2026-11-20T10:30:18Z;operator;b\n"
-	    "s1;2026-11-20T10:30:19Z;human;c\n"
+	    "s1;2026-11-20T10:30:19Z;AI;c\n"
 	    "s1;2026-11-20T10:30:20Z;System;d\n"
 	    "s1;2026-11-20T10:30:21Z;Agent;e\n", 0);
 
@@ -270,8 +270,8 @@ test_aliases(void)
 	    "aliases: customer is user");
 	is_str(recs[4], "msg 5 s1 @2026-11-20T10:30:18Z agent 'b'",
 	    "aliases: operator is agent");
-	is_str(recs[5], "msg 6 s1 @2026-11-20T10:30:19Z agent 'c'",
-	    "aliases: human is agent");
+	is_str(recs[5], "msg 6 s1 @2026-11-20T10:30:19Z assistant 'c'",
+	    "aliases: ai is assistant");
 	is_str(recs[6], "msg 7 s1 @2026-11-20T10:30:20Z system 'd'",
 	    "aliases: system");
 	is_str(recs[7], "msg 8 s1 @2026-11-20T10:30:21Z agent 'e'",
