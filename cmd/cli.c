@@ -71,7 +71,6 @@ cli_exit_code(int status)
 	case CONVO_OK:
 		return 0;
 	case CONVO_EDATA:
-	case CONVO_ESCHEMA:
 		return EXIT_DATA;
 	case CONVO_ENOENT:
 		return EXIT_NOINPUT;
@@ -80,6 +79,7 @@ cli_exit_code(int status)
 	case CONVO_ENOTFOUND:
 		return EXIT_GATE;
 	case CONVO_ECREATE:
+	case CONVO_ESCHEMA:
 		return EXIT_CANTCREAT;
 	case CONVO_EIO:
 	case CONVO_EBUSY:
