@@ -35,9 +35,22 @@ static const char sql_neighbours[] =
 	" FROM n WHERE message.id = n.id"
 	" AND (n.nu <> n.not_understood OR n.ho IS NOT n.handover)";
 
-/* Counts and times that one pass over the messages gives. */
+/*
+ * Counts and times that one pass over the messages gives.  A conversation
+ * ended as stale that gains activity after what it had when it was ended
+ * is going on again, and is reopened (SET sees the old last_activity_at).
+ */
 static const char sql_counts[] =
 	"UPDATE conversation SET"
+	" status = CASE WHEN status = 'ended' AND end_reason = 'stale'"
+	"   AND max(coalesce(a.last_any, e.last_at), coalesce(e.last_at,"
+	"   a.last_any)) > last_activity_at THEN 'active' ELSE status END,"
+	" ended_at = CASE WHEN status = 'ended' AND end_reason = 'stale'"
+	"   AND max(coalesce(a.last_any, e.last_at), coalesce(e.last_at,"
+	"   a.last_any)) > last_activity_at THEN NULL ELSE ended_at END,"
+	" end_reason = CASE WHEN status = 'ended' AND end_reason = 'stale'"
+	"   AND max(coalesce(a.last_any, e.last_at), coalesce(e.last_at,"
+	"   a.last_any)) > last_activity_at THEN NULL ELSE end_reason END,"
 	" n_user = coalesce(a.n_user, 0),"
 	" n_assistant = coalesce(a.n_assistant, 0),"
 	" n_agent = coalesce(a.n_agent, 0),"
@@ -131,16 +144,6 @@ static const char sql_order[] =
 	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1)"
 	" WHERE id IN (SELECT id FROM temp.touched)";
 
-/*
- * A conversation ended as stale that has received a newer message is
- * going on again: reopen it (convo-end-stale(1)).
- */
-static const char sql_reopen[] =
-	"UPDATE conversation SET status = 'active', ended_at = NULL,"
-	" end_reason = NULL"
-	" WHERE id IN (SELECT id FROM temp.touched) AND status = 'ended'"
-	" AND end_reason = 'stale' AND last_message_at > ended_at";
-
 /* Users: first conversation ever; users left without any are removed. */
 static const char sql_users[] =
 	"INSERT OR IGNORE INTO temp.touched_user (id)"
@@ -171,7 +174,7 @@ store_rollup(struct convo_store *st)
 {
 	static const char *const steps[] = {
 		sql_set_all, sql_counts, sql_set_neighbours, sql_neighbours,
-		sql_counts, sql_order, sql_reopen, sql_users
+		sql_counts, sql_order, sql_users
 	};
 	size_t i;
 	int rc;

@@ -17,6 +17,7 @@ need libpcre2-dev has_pc libpcre2-8
 need libcsv-dev test -f /usr/include/csv.h
 need sqlite3 command -v sqlite3
 need mandoc command -v mandoc
+need time test -x /usr/bin/time
 need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
 [ -z "$pkgs" ] && exit 0
 
