@@ -60,6 +60,7 @@ LIB_OBJS = \
 	lib/store_rollup.o \
 	lib/store_schema.o \
 	lib/store_write.o \
+	lib/table.o \
 	lib/time.o
 
 UNIT_TESTS = \

@@ -224,4 +224,65 @@ struct convo_import_result {
 int convo_import_file(struct convo_import_result *out, struct convo_store *st,
     FILE *fp, const char *name, const struct convo_import_options *opt);
 
+/*
+ * Tables: what the commands print, built row by row and rendered in the
+ * output format asked for, so that every format carries the same cells.
+ */
+struct convo_table;
+
+enum convo_output {
+	CONVO_OUT_TABLE,	/* aligned columns for people */
+	CONVO_OUT_CSV,		/* RFC 4180, CRLF line ends */
+	CONVO_OUT_TSV,		/* tab-separated, tabs in cells become spaces */
+	CONVO_OUT_JSON		/* an array of objects keyed by column name */
+};
+
+enum convo_cell_kind {
+	CONVO_CELL_TEXT,	/* a JSON string, left-aligned */
+	CONVO_CELL_NUMBER	/* a JSON number, right-aligned */
+};
+
+/* A new empty table with n_cols columns named names[0..n_cols-1]. */
+int convo_table_new(struct convo_table **out, size_t n_cols,
+    const char *const *names);
+/* Frees the table; NULL is a no-op. */
+void convo_table_free(struct convo_table *t);
+/* Sets how a column is rendered (text by default). */
+void convo_table_set_kind(struct convo_table *t, size_t col,
+    enum convo_cell_kind kind);
+/* Appends an empty row (all cells null); the set calls fill it. */
+int convo_table_add_row(struct convo_table *t);
+/* Sets a cell of the last row to a copy of text; NULL makes it null. */
+int convo_table_set(struct convo_table *t, size_t col, const char *text);
+int convo_table_setf(struct convo_table *t, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Row count, and a cell (borrowed; NULL when null or out of range). */
+size_t convo_table_rows(const struct convo_table *t);
+const char *convo_table_cell(const struct convo_table *t, size_t row,
+    size_t col);
+/*
+ * Prints the table to fp.  A null cell shows as "-" in a table, empty in
+ * CSV/TSV, null in JSON.  max_width > 0 cuts the last column of a table
+ * so that lines fit (a terminal's width); 0 never cuts.
+ */
+void convo_table_print(FILE *fp, const struct convo_table *t,
+    enum convo_output how, size_t max_width);
+/* Writes s as a JSON string literal, escaped. */
+void convo_json_string(FILE *fp, const char *s);
+
+/*
+ * Conversation lifecycle: ending stale conversations (convo-end-stale).
+ */
+/* (end of the end-stale section) */
+
+/*
+ * Finding and deleting conversations (convo-list, convo-delete).
+ */
+/* (end of the list and delete section) */
+
+/*
+ * Statistics (convo-stats).
+ */
+/* (end of the statistics section) */
+
 #endif /* CONVO_H */

@@ -44,6 +44,7 @@ int buf_add(struct buf *b, const void *p, size_t n);
 int buf_addc(struct buf *b, int c);
 int buf_adds(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) CONVO_PRINTF(2, 3);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Returns the contents, leaving b empty; the caller frees it. */
 char *buf_detach(struct buf *b);
 

@@ -1,0 +1,354 @@
+/*
+ * table.c: a table of text cells, built row by row and printed as an
+ * aligned table for people, as CSV (RFC 4180) or TSV, or as a JSON array
+ * of objects keyed by the column names.  Every command's tabular output
+ * goes through here, so the formats carry the same cells.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct convo_table {
+	size_t n_cols;
+	char **names;		/* column names */
+	int *kinds;		/* enum convo_cell_kind per column */
+	char **cells;		/* n_rows * n_cols, NULL for null */
+	size_t n_rows;
+	size_t cap_rows;
+};
+
+int
+convo_table_new(struct convo_table **out, size_t n_cols,
+    const char *const *names)
+{
+	struct convo_table *t;
+	size_t i;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return CONVO_ENOMEM;
+	t->n_cols = n_cols;
+	t->names = calloc(n_cols ? n_cols : 1, sizeof(*t->names));
+	t->kinds = calloc(n_cols ? n_cols : 1, sizeof(*t->kinds));
+	if (t->names == NULL || t->kinds == NULL) {
+		convo_table_free(t);
+		return CONVO_ENOMEM;
+	}
+	for (i = 0; i < n_cols; i++)
+		if ((t->names[i] = strdup(names[i])) == NULL) {
+			convo_table_free(t);
+			return CONVO_ENOMEM;
+		}
+	*out = t;
+	return 0;
+}
+
+void
+convo_table_free(struct convo_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; t->names != NULL && i < t->n_cols; i++)
+		free(t->names[i]);
+	for (i = 0; i < t->n_rows * t->n_cols; i++)
+		free(t->cells[i]);
+	free(t->names);
+	free(t->kinds);
+	free(t->cells);
+	free(t);
+}
+
+void
+convo_table_set_kind(struct convo_table *t, size_t col,
+    enum convo_cell_kind kind)
+{
+	if (col < t->n_cols)
+		t->kinds[col] = kind;
+}
+
+size_t
+convo_table_rows(const struct convo_table *t)
+{
+	return t->n_rows;
+}
+
+const char *
+convo_table_cell(const struct convo_table *t, size_t row, size_t col)
+{
+	if (row >= t->n_rows || col >= t->n_cols)
+		return NULL;
+	return t->cells[row * t->n_cols + col];
+}
+
+int
+convo_table_add_row(struct convo_table *t)
+{
+	size_t cap;
+	char **p;
+
+	if (t->n_rows == t->cap_rows) {
+		cap = t->cap_rows ? t->cap_rows * 2 : 16;
+		p = realloc(t->cells, cap * (t->n_cols ? t->n_cols : 1) *
+		    sizeof(*p));
+		if (p == NULL)
+			return CONVO_ENOMEM;
+		t->cells = p;
+		t->cap_rows = cap;
+	}
+	memset(t->cells + t->n_rows * t->n_cols, 0,
+	    t->n_cols * sizeof(*t->cells));
+	t->n_rows++;
+	return 0;
+}
+
+int
+convo_table_set(struct convo_table *t, size_t col, const char *text)
+{
+	char **cell;
+
+	if (t->n_rows == 0 || col >= t->n_cols)
+		return CONVO_EUSAGE;
+	cell = &t->cells[(t->n_rows - 1) * t->n_cols + col];
+	free(*cell);
+	*cell = NULL;
+	if (text != NULL && (*cell = strdup(text)) == NULL)
+		return CONVO_ENOMEM;
+	return 0;
+}
+
+int
+convo_table_setf(struct convo_table *t, size_t col, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	int rc;
+
+	buf_init(&b, CONVO_MAX_RECORD);
+	va_start(ap, fmt);
+	rc = buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = convo_table_set(t, col, b.data ? b.data : "");
+	buf_release(&b);
+	return rc;
+}
+
+/* Display width of UTF-8 text: code points, not bytes. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; s != NULL && *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Prints s cut to at most w columns, with "..." when cut. */
+static void
+put_cut(FILE *fp, const char *s, size_t w)
+{
+	size_t n = 0;
+	const char *p;
+
+	if (width(s) <= w) {
+		fputs(s, fp);
+		return;
+	}
+	for (p = s; *p && n + 3 < w; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n++;
+		if (n + 3 > w)
+			break;
+		fputc(*p, fp);
+		while (((unsigned char)p[1] & 0xc0) == 0x80)
+			fputc(*++p, fp);
+	}
+	fputs(w >= 3 ? "..." : "", fp);
+}
+
+/* Control characters would break the layout: a cell shows them as spaces. */
+static const char *
+flat(const char *s, struct buf *b)
+{
+	const char *p;
+
+	buf_reset(b);
+	for (p = s; *p; p++)
+		if (buf_addc(b, (unsigned char)*p < 0x20 ? ' ' : *p) != 0)
+			return s;
+	return b->data ? b->data : "";
+}
+
+static void
+print_text(FILE *fp, const struct convo_table *t, size_t max_width)
+{
+	size_t *w, r, c, total = 0;
+	struct buf b;
+	const char *s;
+
+	if ((w = calloc(t->n_cols ? t->n_cols : 1, sizeof(*w))) == NULL)
+		return;
+	buf_init(&b, CONVO_MAX_RECORD);
+	for (c = 0; c < t->n_cols; c++) {
+		w[c] = width(t->names[c]);
+		for (r = 0; r < t->n_rows; r++) {
+			s = convo_table_cell(t, r, c);
+			if (width(s ? s : "-") > w[c])
+				w[c] = width(s ? s : "-");
+		}
+		total += w[c] + (c > 0 ? 2 : 0);
+	}
+	/* Too wide for the terminal: the last column gives way. */
+	if (max_width > 0 && total > max_width && t->n_cols > 0 &&
+	    total - w[t->n_cols - 1] + 10 < max_width)
+		w[t->n_cols - 1] -= total - max_width;
+	for (r = 0; r <= t->n_rows; r++) {
+		for (c = 0; c < t->n_cols; c++) {
+			s = r == 0 ? t->names[c] : convo_table_cell(t, r - 1, c);
+			s = flat(s ? s : "-", &b);
+			if (c > 0)
+				fputs("  ", fp);
+			if (t->kinds[c] == CONVO_CELL_NUMBER && r > 0)
+				fprintf(fp, "%*s", (int)(w[c] - width(s) +
+				    strlen(s)), s);
+			else if (c + 1 == t->n_cols)
+				put_cut(fp, s, w[c]);
+			else {
+				put_cut(fp, s, w[c]);
+				fprintf(fp, "%*s", (int)(w[c] - (width(s) <
+				    w[c] ? width(s) : w[c])), "");
+			}
+		}
+		fputc('\n', fp);
+	}
+	buf_release(&b);
+	free(w);
+}
+
+/* RFC 4180: quoted when it holds the separator, a quote or a line end. */
+static void
+put_csv(FILE *fp, const char *s, int sep)
+{
+	if (strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* TSV cannot quote: tabs and line ends in a cell become spaces. */
+static void
+put_tsv(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
+}
+
+static void
+print_sv(FILE *fp, const struct convo_table *t, int sep)
+{
+	size_t r, c;
+	const char *s;
+
+	for (r = 0; r <= t->n_rows; r++) {
+		for (c = 0; c < t->n_cols; c++) {
+			s = r == 0 ? t->names[c] : convo_table_cell(t, r - 1, c);
+			if (c > 0)
+				fputc(sep, fp);
+			if (s == NULL)
+				continue;
+			if (sep == ',')
+				put_csv(fp, s, sep);
+			else
+				put_tsv(fp, s);
+		}
+		fputc(sep == ',' ? '\r' : '\n', fp);
+		if (sep == ',')
+			fputc('\n', fp);
+	}
+}
+
+void
+convo_json_string(FILE *fp, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', fp);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', fp);
+			fputc(*p, fp);
+		} else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p == '\r')
+			fputs("\\r", fp);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+print_json(FILE *fp, const struct convo_table *t)
+{
+	size_t r, c;
+	const char *s;
+
+	fputc('[', fp);
+	for (r = 0; r < t->n_rows; r++) {
+		fputs(r ? ",\n  {" : "\n  {", fp);
+		for (c = 0; c < t->n_cols; c++) {
+			if (c > 0)
+				fputs(", ", fp);
+			convo_json_string(fp, t->names[c]);
+			fputs(": ", fp);
+			s = convo_table_cell(t, r, c);
+			if (s == NULL)
+				fputs("null", fp);
+			else if (t->kinds[c] == CONVO_CELL_NUMBER)
+				fputs(s, fp);
+			else
+				convo_json_string(fp, s);
+		}
+		fputc('}', fp);
+	}
+	fputs(t->n_rows ? "\n]\n" : "]\n", fp);
+}
+
+void
+convo_table_print(FILE *fp, const struct convo_table *t,
+    enum convo_output how, size_t max_width)
+{
+	switch (how) {
+	case CONVO_OUT_TABLE:
+		print_text(fp, t, max_width);
+		break;
+	case CONVO_OUT_CSV:
+		print_sv(fp, t, ',');
+		break;
+	case CONVO_OUT_TSV:
+		print_sv(fp, t, '\t');
+		break;
+	case CONVO_OUT_JSON:
+		print_json(fp, t);
+		break;
+	}
+}
