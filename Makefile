@@ -57,6 +57,7 @@ LIB_OBJS = \
 	lib/rules.o \
 	lib/rules_default.o \
 	lib/store.o \
+	lib/store_query.o \
 	lib/store_rollup.o \
 	lib/store_schema.o \
 	lib/store_write.o \

@@ -283,6 +283,28 @@ void convo_json_string(FILE *fp, const char *s);
 /*
  * Statistics (convo-stats).
  */
+
+/*
+ * What a figure or breakdown looks at: the conversations that started in
+ * [since, until) and pass the filters, and the messages sent in
+ * [since, until) in conversations that pass the filters.  Strings are
+ * borrowed; NULL means "any".  Conversations whose source is test_chat
+ * are left out unless include_test is set.
+ */
+struct convo_query {
+	int64_t since;		/* inclusive */
+	int64_t until;		/* exclusive */
+	const char *source;	/* --source and --channel: the channel */
+	const char *assistant;
+	const char *status;	/* "active" or "ended" */
+	const char *user;	/* a user's token */
+	int include_test;
+	int64_t now;		/* "now", for idle times and windows */
+	int64_t reopen_window_ms;	/* reopen_rate's window (24 h) */
+};
+
+#define CONVO_QUERY_INIT { CONVO_TIME_MIN, CONVO_TIME_MAX, NULL, NULL, \
+	NULL, NULL, 0, 0, INT64_C(86400000) }
 /* (end of the statistics section) */
 
 #endif /* CONVO_H */

@@ -51,7 +51,14 @@ char *buf_detach(struct buf *b);
 /*
  * reader.c: reads a stream line by line, with line numbers, and rejects
  * lines over CONVO_MAX_RECORD, NUL bytes and invalid UTF-8.  The first
- * bytes can be looked at before reading (format detection).
+ * bytes can be looked at before reading (format detection).  Or it hands
+ * out the raw bytes in chunks, unchecked, for a parser that must not be
+ * bound by line length; such a parser counts lines itself.
+ *
+ * A reader is read by lines or by chunks: reader_read() may follow
+ * reader_line() (it goes on after the last line), but once a chunk has
+ * been read, reader_line() returns CONVO_EINTERNAL.  reader_peek() can
+ * be called at any time.
  */
 struct reader;
 
@@ -75,9 +82,21 @@ int reader_peek(struct reader *r, const char **head, size_t *len, size_t n);
 int reader_line(struct reader *r, const char **line, size_t *len,
     const char **why, long *col);
 
-/* Line number of the line returned last (1-based). */
+/*
+ * Reads the next chunk of raw bytes: at most 64 KiB, from the first byte
+ * not yet consumed, with no check or change at all (a BOM, CRs, NUL bytes
+ * and invalid UTF-8 come as they are; a UTF-8 sequence or a CRLF may be
+ * cut between chunks).  *p is valid until the next call on r.  Returns 1
+ * for a chunk (*len > 0), 0 at the end of input, CONVO_EIO on a read error.
+ */
+int reader_read(struct reader *r, const char **p, size_t *len);
+
+/*
+ * Line number of the line returned last by reader_line() (1-based);
+ * chunks from reader_read() are not counted.
+ */
 long reader_lineno(const struct reader *r);
-/* Bytes consumed so far. */
+/* Bytes consumed so far, by lines or chunks. */
 uint64_t reader_bytes(const struct reader *r);
 /* Whether the last line read ended without a newline (end of file). */
 int reader_last_unterminated(const struct reader *r);
@@ -86,6 +105,13 @@ void reader_sha256_hex(struct reader *r, char hex[65]);
 
 /* Checks UTF-8: returns 0, or the 1-based byte offset of the first bad byte. */
 size_t utf8_check(const char *s, size_t len);
+/*
+ * The bytes at the end of s (0 to 3) that start a UTF-8 sequence which
+ * len cuts short, for checking a stream chunk by chunk: the caller holds
+ * them back until the rest arrives.  Whether the whole sequence is valid
+ * is left to utf8_check().
+ */
+size_t utf8_tail(const char *s, size_t len);
 
 /*
  * Records: what a parser hands to the importer.  Strings are borrowed for

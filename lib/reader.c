@@ -1,8 +1,10 @@
 /*
  * reader.c: reads input line by line with line numbers, a ceiling on line
  * length, and checks for NUL bytes and invalid UTF-8, so that every parser
- * gets clean text and every error has a position.  It also hashes what it
- * reads for the import log.
+ * gets clean text and every error has a position.  A parser whose records
+ * may share one long line (a minified JSON array) reads raw chunks instead
+ * and does those checks itself.  The reader hashes what it reads for the
+ * import log.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@ struct reader {
 	long lineno;		/* number of the current line */
 	uint64_t bytes;		/* bytes consumed */
 	int unterminated;	/* the last line had no newline */
+	int raw;		/* reader_read() was called: no more lines */
 	struct sha256 sha;	/* of every byte read from fp */
 };
 
@@ -146,6 +149,35 @@ utf8_check(const char *s, size_t len)
 	return 0;
 }
 
+/* The length of the UTF-8 sequence lead byte c starts, 0 if none. */
+static size_t
+lead_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+size_t
+utf8_tail(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k;
+
+	/* A cut sequence has its lead byte among the last three. */
+	for (k = 1; k <= 3 && k <= len; k++) {
+		if ((p[len - k] & 0xc0) != 0x80)
+			return k < lead_len(p[len - k]) ? k : 0;
+	}
+	return 0;
+}
+
 /* Consumes bytes up to and including the next newline into r->line. */
 static int
 take_line(struct reader *r, int *toolong)
@@ -189,6 +221,9 @@ reader_line(struct reader *r, const char **line, size_t *len,
 	char *nul;
 	int toolong = 0, rc;
 
+	/* The chunks read raw broke the line numbers and the BOM rule. */
+	if (r->raw)
+		return CONVO_EINTERNAL;
 	buf_reset(&r->line);
 	r->unterminated = 0;
 	if ((rc = take_line(r, &toolong)) <= 0)
@@ -218,6 +253,24 @@ reader_line(struct reader *r, const char **line, size_t *len,
 	}
 	*line = r->line.data;
 	*len = r->line.len;
+	return 1;
+}
+
+int
+reader_read(struct reader *r, const char **p, size_t *len)
+{
+	if (r->in_pos == r->in_len) {
+		refill(r);
+		if (r->error)
+			return CONVO_EIO;
+		if (r->in_len == 0)
+			return 0;
+	}
+	r->raw = 1;
+	*p = r->in + r->in_pos;
+	*len = r->in_len - r->in_pos;
+	r->bytes += *len;
+	r->in_pos = r->in_len;
 	return 1;
 }
 

@@ -39,6 +39,31 @@ int store_bind_int(sqlite3_stmt *s, int i, int64_t v, int64_t none);
 int store_step_done(struct convo_store *st, sqlite3_stmt *s);
 
 /*
+ * store_query.c: the filters of a struct convo_query as SQL, shared by
+ * every statement that reads figures, breakdowns or lists.  A statement
+ * names its conversation table "c" and uses the named parameters below;
+ * store_bind_query() binds those the statement has.
+ *
+ * STORE_CONV_MATCH: c passes the filters (any start time).
+ * STORE_CONV_IN_PERIOD: ... and started in the period.
+ * STORE_MSG_IN_PERIOD: message m was sent in the period.
+ */
+#define STORE_CONV_MATCH \
+	" (:source IS NULL OR c.source = :source)" \
+	" AND (:assistant IS NULL OR c.assistant = :assistant)" \
+	" AND (:status IS NULL OR c.status = :status)" \
+	" AND (:user IS NULL OR c.user_id IN (SELECT id FROM user" \
+	"   WHERE token = :user AND anonymous = 0))" \
+	" AND (:include_test OR c.source <> 'test_chat')"
+#define STORE_CONV_IN_PERIOD \
+	" c.started_at >= :since AND c.started_at < :until AND" STORE_CONV_MATCH
+#define STORE_MSG_IN_PERIOD \
+	" m.ts >= :since AND m.ts < :until"
+
+/* Binds the named parameters of q that statement s uses. */
+void store_bind_query(sqlite3_stmt *s, const struct convo_query *q);
+
+/*
  * store_rollup.c: recomputes the rollups of the conversations listed in
  * temp.touched and the first-seen times of their users and of those in
  * temp.touched_user.

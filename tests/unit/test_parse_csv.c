@@ -4,226 +4,13 @@
  */
 #include "convo.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 #include "tap.h"
-
-#define MAX_SEEN 64
-
-/* What the sink and the diagnostic callback got, one line each. */
-static char *recs[MAX_SEEN];
-static int n_recs;
-static char *diags[MAX_SEEN];
-static int n_diags;
-static long n_bad;
-static int sink_fails;	/* the sink returns CONVO_EIO */
-
-static void
-clear(void)
-{
-	int i;
-
-	for (i = 0; i < n_recs; i++)
-		free(recs[i]);
-	for (i = 0; i < n_diags; i++)
-		free(diags[i]);
-	n_recs = n_diags = 0;
-}
-
-static void
-add(char **list, int *n, const char *s)
-{
-	if (*n < MAX_SEEN)
-		list[(*n)++] = strdup(s);
-}
-
-/* Appends to out (size OUT_SIZE) at *len. */
-#define OUT_SIZE 4096
-static void out_add(char *, size_t *, const char *, ...) CONVO_PRINTF(3, 4);
-static void
-out_add(char *out, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out + *len, OUT_SIZE - *len, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < OUT_SIZE - *len)
-		*len += (size_t)n;
-}
-
-static void
-out_time(char *out, size_t *len, const char *key, int64_t ms)
-{
-	struct tm tm;
-	time_t secs;
-
-	if (ms == CONVO_TIME_NONE) {
-		out_add(out, len, "%s-", key);
-		return;
-	}
-	secs = (time_t)(ms / 1000);
-	gmtime_r(&secs, &tm);
-	out_add(out, len, "%s%04d-%02d-%02dT%02d:%02d:%02d", key,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	if (ms % 1000)
-		out_add(out, len, ".%03d", (int)(ms % 1000));
-	out_add(out, len, "Z");
-}
-
-static void
-out_str(char *out, size_t *len, const char *key, const char *s)
-{
-	if (s != NULL)
-		out_add(out, len, " %s=%s", key, s);
-}
-
-static void
-out_usage(char *out, size_t *len, const struct convo_usage *u)
-{
-	if (u->input_tokens != CONVO_NUM_NONE)
-		out_add(out, len, " in=%lld", (long long)u->input_tokens);
-	if (u->output_tokens != CONVO_NUM_NONE)
-		out_add(out, len, " out=%lld", (long long)u->output_tokens);
-	if (u->has_cost)
-		out_add(out, len, " cost=%g", u->cost);
-}
-
-static void
-out_conv(char *out, size_t *len, const struct convo_conv_fields *c)
-{
-	out_str(out, len, "user", c->user);
-	out_str(out, len, "assistant", c->assistant);
-	out_str(out, len, "device", c->device);
-	out_str(out, len, "browser", c->browser);
-	out_str(out, len, "country", c->country);
-	out_str(out, len, "region", c->region);
-	out_str(out, len, "city", c->city);
-	out_str(out, len, "status", c->status);
-	if (c->started_at != CONVO_TIME_NONE)
-		out_time(out, len, " started=", c->started_at);
-	if (c->ended_at != CONVO_TIME_NONE)
-		out_time(out, len, " ended=", c->ended_at);
-	out_str(out, len, "end_reason", c->end_reason);
-	if (c->csat)
-		out_add(out, len, " csat=%d", c->csat);
-	out_usage(out, len, &c->usage);
-}
-
-static void
-out_msg(char *out, size_t *len, const struct convo_msg_fields *m)
-{
-	out_add(out, len, " %s", role_name(m->role));
-	if (m->text != NULL)
-		out_add(out, len, " '%.*s'", (int)m->text_len, m->text);
-	if (m->click_type || m->click_title || m->click_target)
-		out_add(out, len, " click=%s|%s|%s", m->click_type ?
-		    m->click_type : "", m->click_title ? m->click_title : "",
-		    m->click_target ? m->click_target : "");
-	if (m->fallback != CONVO_BOOL_NONE)
-		out_add(out, len, " fallback=%d", m->fallback);
-	out_str(out, len, "intent", m->intent);
-	if (m->has_confidence)
-		out_add(out, len, " confidence=%g", m->confidence);
-	out_str(out, len, "agent", m->agent);
-	if (m->feedback)
-		out_add(out, len, " feedback=%s", feedback_name(m->feedback));
-	if (m->handover)
-		out_add(out, len, " handover=%s", handover_name(m->handover));
-	if (m->media_type || m->media_name || m->media_url)
-		out_add(out, len, " media=%s|%s|%s", m->media_type ?
-		    m->media_type : "", m->media_name ? m->media_name : "",
-		    m->media_url ? m->media_url : "");
-	out_usage(out, len, &m->usage);
-}
-
-static const char *const kinds[] = {
-	[CONVO_REC_CONV] = "conv", [CONVO_REC_MSG] = "msg",
-	[CONVO_REC_LEAD] = "lead", [CONVO_REC_VARIABLE] = "var"
-};
-
-/* "KIND LINE ID[/SOURCE] @TS" and the fields the record states. */
-static int
-sink(void *ctx, const struct convo_rec *r)
-{
-	char out[OUT_SIZE];
-	size_t len = 0;
-
-	(void)ctx;
-	if (sink_fails)
-		return CONVO_EIO;
-	out_add(out, &len, "%s %ld %s", kinds[r->kind] ? kinds[r->kind] : "?",
-	    r->line, r->conv_id);
-	if (r->source != NULL)
-		out_add(out, &len, "/%s", r->source);
-	out_time(out, &len, " @", r->ts);
-	if (r->kind == CONVO_REC_CONV)
-		out_conv(out, &len, &r->conv);
-	else if (r->kind == CONVO_REC_MSG)
-		out_msg(out, &len, &r->msg);
-	else if (r->kind == CONVO_REC_VARIABLE)
-		out_add(out, &len, " %s=%s (%s)", r->var_name, r->var_value,
-		    r->var_source);
-	else if (r->kind == CONVO_REC_LEAD)
-		out_add(out, &len, " %s|%s|%s", r->lead_name ? r->lead_name :
-		    "", r->lead_email ? r->lead_email : "", r->lead_phone ?
-		    r->lead_phone : "");
-	add(recs, &n_recs, out);
-	return 0;
-}
-
-/* "LINE:COL: [warning: ]MESSAGE" */
-static void
-diag(void *ctx, const struct convo_diag *d)
-{
-	char out[OUT_SIZE];
-
-	(void)ctx;
-	snprintf(out, sizeof(out), "%ld:%ld: %s%s", d->line, d->col,
-	    d->severity == CONVO_SEV_WARNING ? "warning: " : "", d->message);
-	add(diags, &n_diags, out);
-}
-
-/* Parses input (n bytes) as CSV; returns the parser's status. */
-static int
-run_n(const char *input, size_t n, int skip_bad)
-{
-	struct reader *rd;
-	struct parser p;
-	FILE *fp;
-	int rc;
-
-	clear();
-	fp = fmemopen((void *)input, n, "r");
-	if (fp == NULL || reader_new(&rd, fp) != 0)
-		return -100;
-	memset(&p, 0, sizeof(p));
-	p.rd = rd;
-	p.file = "t.csv";
-	p.path_hint = "t.csv";
-	p.skip_bad = skip_bad;
-	p.date = CONVO_TIME_NONE;
-	p.sink = sink;
-	p.diag = diag;
-	rc = parse_csv(&p);
-	n_bad = p.n_bad;
-	reader_free(rd);
-	fclose(fp);
-	return rc;
-}
-
-static int
-run(const char *input, int skip_bad)
-{
-	return run_n(input, strlen(input), skip_bad);
-}
+#include "parse_harness.h"
 
 static void
 test_basic(void)
@@ -234,16 +21,16 @@ test_basic(void)
 	    "c2,2026-11-20T11:00:00Z,user,\n", 0);
 
 	is_int(rc, 0, "basic: status");
-	is_int(n_recs, 5, "basic: records");
-	is_int(n_diags, 0, "basic: no diagnostics");
-	is_str(recs[0], "conv 2 c1 @2026-11-20T10:30:15Z", "basic: conv");
-	is_str(recs[1], "msg 2 c1 @2026-11-20T10:30:15Z user 'Hi'",
+	is_int(got.n_rec, 5, "basic: records");
+	is_int(got.n_diag, 0, "basic: no diagnostics");
+	is_str(got.rec[0], "conv 2 c1 @2026-11-20T10:30:15Z", "basic: conv");
+	is_str(got.rec[1], "msg 2 c1 @2026-11-20T10:30:15Z user 'Hi'",
 	    "basic: first message");
-	is_str(recs[2], "msg 3 c1 @2026-11-20T10:30:17Z assistant "
+	is_str(got.rec[2], "msg 3 c1 @2026-11-20T10:30:17Z assistant "
 	    "'Hello, how can I help?'", "basic: quoted comma");
-	is_str(recs[3], "conv 4 c2 @2026-11-20T11:00:00Z",
+	is_str(got.rec[3], "conv 4 c2 @2026-11-20T11:00:00Z",
 	    "basic: a new id makes a conversation");
-	is_str(recs[4], "msg 4 c2 @2026-11-20T11:00:00Z user",
+	is_str(got.rec[4], "msg 4 c2 @2026-11-20T11:00:00Z user",
 	    "basic: an empty text is not stated");
 }
 
@@ -260,36 +47,36 @@ test_aliases(void)
 	    "s1;2026-11-20T10:30:21Z;Agent;e\n", 0);
 
 	is_int(rc, 0, "aliases: status");
-	is_int(n_diags, 0, "aliases: no diagnostics");
-	is_int(n_recs, 8, "aliases: records");
-	is_str(recs[1], "msg 2 s1 @2026-11-20T10:30:15Z user 'hallo'",
+	is_int(got.n_diag, 0, "aliases: no diagnostics");
+	is_int(got.n_rec, 8, "aliases: records");
+	is_str(got.rec[1], "msg 2 s1 @2026-11-20T10:30:15Z user 'hallo'",
 	    "aliases: ';' delimiter, visitor is user");
-	is_str(recs[2], "msg 3 s1 @2026-11-20T10:30:16Z assistant "
+	is_str(got.rec[2], "msg 3 s1 @2026-11-20T10:30:16Z assistant "
 	    "'grüß dich'", "aliases: bot is assistant");
-	is_str(recs[3], "msg 4 s1 @2026-11-20T10:30:17Z user 'a'",
+	is_str(got.rec[3], "msg 4 s1 @2026-11-20T10:30:17Z user 'a'",
 	    "aliases: customer is user");
-	is_str(recs[4], "msg 5 s1 @2026-11-20T10:30:18Z agent 'b'",
+	is_str(got.rec[4], "msg 5 s1 @2026-11-20T10:30:18Z agent 'b'",
 	    "aliases: operator is agent");
-	is_str(recs[5], "msg 6 s1 @2026-11-20T10:30:19Z assistant 'c'",
+	is_str(got.rec[5], "msg 6 s1 @2026-11-20T10:30:19Z assistant 'c'",
 	    "aliases: ai is assistant");
-	is_str(recs[6], "msg 7 s1 @2026-11-20T10:30:20Z system 'd'",
+	is_str(got.rec[6], "msg 7 s1 @2026-11-20T10:30:20Z system 'd'",
 	    "aliases: system");
-	is_str(recs[7], "msg 8 s1 @2026-11-20T10:30:21Z agent 'e'",
+	is_str(got.rec[7], "msg 8 s1 @2026-11-20T10:30:21Z agent 'e'",
 	    "aliases: agent");
 
 	rc = run("chat_id\tts\tauthor\tbody\n"
 	    "x\t1795170615\tuser\tepoch seconds, with a comma\n"
 	    "x\t1795170615123\tuser\tepoch ms\n", 0);
 	is_int(rc, 0, "tab: status");
-	is_str(recs[1], "msg 2 x @2026-11-20T10:30:15Z user "
+	is_str(got.rec[1], "msg 2 x @2026-11-20T10:30:15Z user "
 	    "'epoch seconds, with a comma'", "tab: delimiter, epoch seconds");
-	is_str(recs[2], "msg 3 x @2026-11-20T10:30:15.123Z user 'epoch ms'",
+	is_str(got.rec[2], "msg 3 x @2026-11-20T10:30:15.123Z user 'epoch ms'",
 	    "tab: epoch milliseconds");
 
 	rc = run("conversation,time,role,content\n"
 	    "y,2026-11-20T10:30:15Z,AI,x\n", 0);
 	is_int(rc, 0, "conversation/time/content aliases");
-	is_str(recs[1], "msg 2 y @2026-11-20T10:30:15Z assistant 'x'",
+	is_str(got.rec[1], "msg 2 y @2026-11-20T10:30:15Z assistant 'x'",
 	    "conversation/time/content: message, AI is assistant");
 }
 
@@ -306,15 +93,15 @@ test_flattened(void)
 	    "c1,2026-11-20T10:30:25Z,user,more,,,,,,,,,,,,,\n", 0);
 
 	is_int(rc, 0, "flattened conversation fields: status");
-	is_int(n_recs, 5, "flattened conversation fields: records");
-	is_str(recs[0], "conv 2 c1/web_widget @2026-11-20T10:30:15Z "
+	is_int(got.n_rec, 5, "flattened conversation fields: records");
+	is_str(got.rec[0], "conv 2 c1/web_widget @2026-11-20T10:30:15Z "
 	    "user=u-17 assistant=Sales bot device=mobile browser=Firefox "
 	    "country=DE region=Bavaria city=Munich status=ended "
 	    "started=2026-11-20T10:30:00Z ended=2026-11-20T10:45:00Z "
 	    "end_reason=user csat=4", "flattened conversation fields");
-	is_str(recs[2], "conv 3 c1/web_widget @2026-11-20T10:30:20Z",
+	is_str(got.rec[2], "conv 3 c1/web_widget @2026-11-20T10:30:20Z",
 	    "a stated source repeats the conversation record");
-	is_str(recs[4], "msg 4 c1/web_widget @2026-11-20T10:30:25Z user "
+	is_str(got.rec[4], "msg 4 c1/web_widget @2026-11-20T10:30:25Z user "
 	    "'more'", "an empty source continues the conversation above");
 
 	rc = run("conversation_id,ts,role,text,click.type,click_title,"
@@ -328,15 +115,15 @@ test_flattened(void)
 	    "c1,2026-11-20T10:30:17Z,user,ok,,,,no,greet,0.75,,up,"
 	    "after_fallback,,,,,,\n", 0);
 	is_int(rc, 0, "flattened message fields: status");
-	is_int(n_diags, 0, "flattened message fields: no diagnostics");
-	is_str(recs[1], "msg 2 c1 @2026-11-20T10:30:15Z user "
+	is_int(got.n_diag, 0, "flattened message fields: no diagnostics");
+	is_str(got.rec[1], "msg 2 c1 @2026-11-20T10:30:15Z user "
 	    "click=quick_reply|Talk to a human|/handover "
 	    "handover=operator_button", "click fields");
-	is_str(recs[2], "msg 3 c1 @2026-11-20T10:30:16Z assistant 'Sorry?' "
+	is_str(got.rec[2], "msg 3 c1 @2026-11-20T10:30:16Z assistant 'Sorry?' "
 	    "fallback=1 agent=faq-agent feedback=down "
 	    "media=image|a.png|https://x.test/a.png in=120 out=40 cost=0.25",
 	    "media and usage fields");
-	is_str(recs[3], "msg 4 c1 @2026-11-20T10:30:17Z user 'ok' "
+	is_str(got.rec[3], "msg 4 c1 @2026-11-20T10:30:17Z user 'ok' "
 	    "fallback=0 intent=greet confidence=0.75 feedback=up "
 	    "handover=after_fallback", "signals");
 }
@@ -352,38 +139,38 @@ test_variables(void)
 	    "c2,2026-11-20T10:30:18Z,user,d,basic,,\n", 0);
 
 	is_int(rc, 0, "variables: status");
-	is_int(n_diags, 1, "variables: one warning");
-	is_str(diags[0], "1:0: warning: unknown column 'plan' kept as a "
+	is_int(got.n_diag, 1, "variables: one warning");
+	is_str(got.diag[0], "1:0: warning: unknown column 'plan' kept as a "
 	    "variable", "variables: warning at line 1");
-	is_int(n_recs, 11, "variables: records");
-	is_str(recs[1], "var 2 c1 @2026-11-20T10:30:15Z plan=pro (csv)",
+	is_int(got.n_rec, 11, "variables: records");
+	is_str(got.rec[1], "var 2 c1 @2026-11-20T10:30:15Z plan=pro (csv)",
 	    "variables: unknown column");
-	is_str(recs[2], "msg 2 c1 @2026-11-20T10:30:15Z user 'a'",
+	is_str(got.rec[2], "msg 2 c1 @2026-11-20T10:30:15Z user 'a'",
 	    "variables: then the message");
-	is_str(recs[3], "var 3 c1 @2026-11-20T10:30:16Z topic=billing (csv)",
+	is_str(got.rec[3], "var 3 c1 @2026-11-20T10:30:16Z topic=billing (csv)",
 	    "variables: same value not repeated, variables.NAME");
-	is_str(recs[4], "lead 3 c1 @2026-11-20T10:30:16Z |x@y.test|",
+	is_str(got.rec[4], "lead 3 c1 @2026-11-20T10:30:16Z |x@y.test|",
 	    "variables: lead");
-	is_str(recs[6], "var 4 c1 @2026-11-20T10:30:17Z plan=basic (csv)",
+	is_str(got.rec[6], "var 4 c1 @2026-11-20T10:30:17Z plan=basic (csv)",
 	    "variables: a changed value");
-	is_str(recs[7], "msg 4 c1 @2026-11-20T10:30:17Z user 'c'",
+	is_str(got.rec[7], "msg 4 c1 @2026-11-20T10:30:17Z user 'c'",
 	    "variables: the same lead is not repeated");
-	is_str(recs[8], "conv 5 c2 @2026-11-20T10:30:18Z",
+	is_str(got.rec[8], "conv 5 c2 @2026-11-20T10:30:18Z",
 	    "variables: next conversation");
-	is_str(recs[9], "var 5 c2 @2026-11-20T10:30:18Z plan=basic (csv)",
+	is_str(got.rec[9], "var 5 c2 @2026-11-20T10:30:18Z plan=basic (csv)",
 	    "variables: emitted again for another conversation");
 
 	rc = run("conversation_id,ts,role,,role\n"
 	    "c1,2026-11-20T10:30:15Z,user,x,bot\n", 0);
 	is_int(rc, 0, "odd columns: status");
-	is_int(n_diags, 2, "odd columns: two warnings");
-	is_str(diags[0], "1:0: warning: unnamed column 'column_4' kept as a "
+	is_int(got.n_diag, 2, "odd columns: two warnings");
+	is_str(got.diag[0], "1:0: warning: unnamed column 'column_4' kept as a "
 	    "variable", "odd columns: unnamed");
-	is_str(diags[1], "1:0: warning: duplicate column 'role' kept as a "
+	is_str(got.diag[1], "1:0: warning: duplicate column 'role' kept as a "
 	    "variable", "odd columns: duplicate");
-	is_str(recs[1], "var 2 c1 @2026-11-20T10:30:15Z column_4=x (csv)",
+	is_str(got.rec[1], "var 2 c1 @2026-11-20T10:30:15Z column_4=x (csv)",
 	    "odd columns: unnamed kept");
-	is_str(recs[2], "var 2 c1 @2026-11-20T10:30:15Z role=bot (csv)",
+	is_str(got.rec[2], "var 2 c1 @2026-11-20T10:30:15Z role=bot (csv)",
 	    "odd columns: duplicate kept");
 }
 
@@ -400,15 +187,15 @@ test_multiline(void)
 	    "c1,2026-11-20T10:30:17Z,user,He said \"hi\"\n", 1);
 
 	is_int(rc, CONVO_EDATA, "multi-line: status with a bad row");
-	is_int(n_recs, 3, "multi-line: records");
-	is_str(recs[1], "msg 3 c1 @2026-11-20T10:30:15Z assistant "
+	is_int(got.n_rec, 3, "multi-line: records");
+	is_str(got.rec[1], "msg 3 c1 @2026-11-20T10:30:15Z assistant "
 	    "'line one\n\nline \"three\"'", "multi-line: quoted field");
-	is_int(n_diags, 1, "multi-line: one error");
-	is_str(diags[0], "7:0: row has 5 fields, header has 4",
+	is_int(got.n_diag, 1, "multi-line: one error");
+	is_str(got.diag[0], "7:0: row has 5 fields, header has 4",
 	    "multi-line: the bad row's line counts the lines of a field");
-	is_str(recs[2], "msg 8 c1 @2026-11-20T10:30:17Z user "
+	is_str(got.rec[2], "msg 8 c1 @2026-11-20T10:30:17Z user "
 	    "'He said \"hi\"'", "multi-line: a bare quote is literal");
-	is_int(n_bad, 1, "multi-line: one bad record");
+	is_int(got.n_bad, 1, "multi-line: one bad record");
 }
 
 static void
@@ -420,9 +207,9 @@ test_field_count(void)
 	    "c1,2026-11-20T10:30:17Z,user,c\n", 0);
 
 	is_int(rc, CONVO_EDATA, "field count: status");
-	is_int(n_recs, 2, "field count: stops at the bad row");
-	is_int(n_diags, 1, "field count: one error");
-	is_str(diags[0], "3:0: row has 3 fields, header has 4",
+	is_int(got.n_rec, 2, "field count: stops at the bad row");
+	is_int(got.n_diag, 1, "field count: one error");
+	is_str(got.diag[0], "3:0: row has 3 fields, header has 4",
 	    "field count: message");
 
 	rc = run("conversation_id,ts,role,text\n"
@@ -431,11 +218,11 @@ test_field_count(void)
 	    "c1,2026-11-20T10:30:17Z,user,c,d,e\n"
 	    "c1,2026-11-20T10:30:18Z,user,d\n", 1);
 	is_int(rc, CONVO_EDATA, "skip-bad: status");
-	is_int(n_bad, 2, "skip-bad: two bad rows");
-	is_int(n_recs, 3, "skip-bad: good rows kept");
-	is_str(diags[1], "4:0: row has 6 fields, header has 4",
+	is_int(got.n_bad, 2, "skip-bad: two bad rows");
+	is_int(got.n_rec, 3, "skip-bad: good rows kept");
+	is_str(got.diag[1], "4:0: row has 6 fields, header has 4",
 	    "skip-bad: each bad row reported");
-	is_str(recs[2], "msg 5 c1 @2026-11-20T10:30:18Z user 'd'",
+	is_str(got.rec[2], "msg 5 c1 @2026-11-20T10:30:18Z user 'd'",
 	    "skip-bad: the row after");
 }
 
@@ -445,19 +232,19 @@ test_header(void)
 	int rc = run("conversation_id,text\nc1,x\n", 1);
 
 	is_int(rc, CONVO_EDATA, "missing columns: status even with skip-bad");
-	is_int(n_recs, 0, "missing columns: nothing");
-	is_int(n_diags, 2, "missing columns: two errors");
-	is_str(diags[0], "1:0: missing column 'timestamp'",
+	is_int(got.n_rec, 0, "missing columns: nothing");
+	is_int(got.n_diag, 2, "missing columns: two errors");
+	is_str(got.diag[0], "1:0: missing column 'timestamp'",
 	    "missing column: timestamp");
-	is_str(diags[1], "1:0: missing column 'role'", "missing column: role");
+	is_str(got.diag[1], "1:0: missing column 'role'", "missing column: role");
 
 	rc = run("ts,role,text\n2026-11-20T10:30:15Z,user,x\n", 0);
-	is_str(diags[0], "1:0: missing column 'conversation_id'",
+	is_str(got.diag[0], "1:0: missing column 'conversation_id'",
 	    "missing column: conversation_id");
 
 	rc = run_n("\n\n", 2, 0);
 	is_int(rc, 0, "blank input: nothing to do");
-	is_int(n_recs + n_diags, 0, "blank input: nothing reported");
+	is_int(got.n_rec + got.n_diag, 0, "blank input: nothing reported");
 	rc = run("conversation_id,ts,role\n", 0);
 	is_int(rc, 0, "header only");
 }
@@ -505,8 +292,8 @@ test_bad_cells(void)
 		    "usage_input_tokens\n%s\n", cases[i].row);
 		rc = run(input, 0);
 		is_int(rc, CONVO_EDATA, "bad cell: status");
-		is_int(n_recs, 0, "bad cell: a bad row emits nothing");
-		is_str(n_diags ? diags[0] : NULL, cases[i].diag, cases[i].diag);
+		is_int(got.n_rec, 0, "bad cell: a bad row emits nothing");
+		is_str(got.n_diag ? got.diag[0] : NULL, cases[i].diag, cases[i].diag);
 	}
 }
 
@@ -525,21 +312,21 @@ test_bad_time(void)
 	    "c1,2026-11-20T10:30:15Z,user,a\n"
 	    "c1,20.11.2026 10:30,user,b\n", 0);
 	is_int(rc, CONVO_EDATA, "bad timestamp: status");
-	is_str(n_diags ? diags[0] : NULL, want, "bad timestamp: message");
+	is_str(got.n_diag ? got.diag[0] : NULL, want, "bad timestamp: message");
 
 	convo_time_from_epoch(&ms, &why, 12);
 	snprintf(want, sizeof(want), "2:0: bad timestamp '12' in column "
 	    "'timestamp': %s", why);
 	rc = run("conversation_id,timestamp,role,text\nc1,12,user,b\n", 0);
-	is_str(n_diags ? diags[0] : NULL, want, "bad epoch: message");
+	is_str(got.n_diag ? got.diag[0] : NULL, want, "bad epoch: message");
 
 	convo_time_parse(&ms, &why, "soon");
 	snprintf(want, sizeof(want), "2:0: bad timestamp 'soon' in column "
 	    "'ended_at': %s", why);
 	rc = run("conversation_id,timestamp,role,ended_at\n"
 	    "c1,2026-11-20T10:30:15Z,user,soon\n", 0);
-	is_str(n_diags ? diags[0] : NULL, want, "bad ended_at: message");
-	is_int(n_recs, 0, "bad ended_at: nothing emitted");
+	is_str(got.n_diag ? got.diag[0] : NULL, want, "bad ended_at: message");
+	is_int(got.n_rec, 0, "bad ended_at: nothing emitted");
 }
 
 static void
@@ -554,11 +341,11 @@ test_local_time(void)
 	    "c1,2026-07-01T10:30:15,user\n"
 	    "c1,2026-07-01T10:30:15+02:00,user\n", 0);
 	is_int(rc, 0, "local times: status");
-	is_str(recs[1], "msg 2 c1 @2026-11-20T09:30:15Z user",
+	is_str(got.rec[1], "msg 2 c1 @2026-11-20T09:30:15Z user",
 	    "local time in winter");
-	is_str(recs[2], "msg 3 c1 @2026-07-01T08:30:15Z user",
+	is_str(got.rec[2], "msg 3 c1 @2026-07-01T08:30:15Z user",
 	    "local time in summer (DST)");
-	is_str(recs[3], "msg 4 c1 @2026-07-01T08:30:15Z user",
+	is_str(got.rec[3], "msg 4 c1 @2026-07-01T08:30:15Z user",
 	    "explicit offset");
 }
 
@@ -571,25 +358,25 @@ test_quotes(void)
 	    "closed\n", 0);
 
 	is_int(rc, CONVO_EDATA, "unterminated quote: status");
-	is_int(n_recs, 2, "unterminated quote: rows before kept");
-	is_str(n_diags ? diags[0] : NULL, "3:0: unterminated quoted field",
+	is_int(got.n_rec, 2, "unterminated quote: rows before kept");
+	is_str(got.n_diag ? got.diag[0] : NULL, "3:0: unterminated quoted field",
 	    "unterminated quote: at the line where the row started");
 
 	rc = run("conversation_id,ts,role,text\n"
 	    "c1,2026-11-20T10:30:15Z,user,\"ok\" then,x\n"
 	    "c1,2026-11-20T10:30:16Z,user,fine\n", 1);
 	is_int(rc, CONVO_EDATA, "text after quote: status");
-	is_str(n_diags ? diags[0] : NULL,
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "2:35: unexpected text after closing quote",
 	    "text after quote: line and column");
-	is_int(n_recs, 2, "text after quote: next row read");
-	is_str(recs[1], "msg 3 c1 @2026-11-20T10:30:16Z user 'fine'",
+	is_int(got.n_rec, 2, "text after quote: next row read");
+	is_str(got.rec[1], "msg 3 c1 @2026-11-20T10:30:16Z user 'fine'",
 	    "text after quote: the parser starts over on the next line");
 
 	rc = run("conversation_id,ts,role,text\r\n"
 	    "c1,2026-11-20T10:30:15Z,user,\"a\r\nb\"\r\n", 0);
 	is_int(rc, 0, "CRLF: status");
-	is_str(recs[1], "msg 2 c1 @2026-11-20T10:30:15Z user 'a\nb'",
+	is_str(got.rec[1], "msg 2 c1 @2026-11-20T10:30:15Z user 'a\nb'",
 	    "CRLF: line ends inside a field become LF");
 }
 
@@ -601,13 +388,13 @@ test_reader_errors(void)
 	    "c1,2026-11-20T10:30:16Z,user,good\n", 1);
 
 	is_int(rc, CONVO_EDATA, "invalid UTF-8: status");
-	is_int(n_diags, 1, "invalid UTF-8: one error");
-	is_str(diags[0], "2:35: invalid UTF-8", "invalid UTF-8: position");
-	is_int(n_recs, 2, "invalid UTF-8: the next row is kept");
+	is_int(got.n_diag, 1, "invalid UTF-8: one error");
+	is_str(got.diag[0], "2:35: invalid UTF-8", "invalid UTF-8: position");
+	is_int(got.n_rec, 2, "invalid UTF-8: the next row is kept");
 
 	rc = run("conversation_id,ts,\xff\n", 1);
 	is_int(rc, CONVO_EDATA, "bad header line: status");
-	is_int(n_recs, 0, "bad header line: nothing");
+	is_int(got.n_rec, 0, "bad header line: nothing");
 }
 
 /* Rows and headers past the ceilings fail instead of eating memory. */
@@ -632,7 +419,7 @@ test_limits(void)
 	memcpy(big + n, tail, sizeof(tail));
 	rc = run_n(big, n + sizeof(tail) - 1, 1);
 	is_int(rc, CONVO_EDATA, "long row: status");
-	is_str(n_diags ? diags[0] : NULL, "2:0: row longer than 8 MiB",
+	is_str(got.n_diag ? got.diag[0] : NULL, "2:0: row longer than 8 MiB",
 	    "long row: at its first line");
 	free(big);
 
@@ -642,7 +429,7 @@ test_limits(void)
 	big[5000 * 3 - 1] = '\n';
 	rc = run_n(big, 5000 * 3, 0);
 	is_int(rc, CONVO_EDATA, "wide header: status");
-	is_str(n_diags ? diags[0] : NULL,
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:0: header has more than 4096 columns", "wide header: message");
 	free(big);
 }
@@ -652,9 +439,9 @@ test_sink_error(void)
 {
 	int rc;
 
-	sink_fails = 1;
+	harness.sink_fails_after = 0;
 	rc = run("conversation_id,ts,role\nc1,2026-11-20T10:30:15Z,user\n", 1);
-	sink_fails = 0;
+	harness.sink_fails_after = -1;
 	is_int(rc, CONVO_EIO, "a sink error ends the parse");
 }
 
@@ -689,6 +476,8 @@ main(void)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
+	harness.parse = parse_csv;
+	harness.file = harness.path_hint = "t.csv";
 	test_basic();
 	test_aliases();
 	test_flattened();
@@ -704,6 +493,5 @@ main(void)
 	test_sink_error();
 	test_sniff();
 	test_local_time();
-	clear();
 	return done_testing();
 }

@@ -5,241 +5,18 @@
  */
 #include "convo.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 #include "tap.h"
-
-#define MAX_GOT 64
-
-/* What a parse handed on, each record and diagnostic as one line. */
-static struct {
-	int n_rec;
-	char rec[MAX_GOT][512];
-	int n_diag;
-	char diag[MAX_GOT][300];
-} got;
-
-static const char *const kinds[] = {
-	"conv", "msg", "handover", "feedback", "csat", "survey", "lead",
-	"var", "end"
-};
-
-static void
-add(char *out, const char *fmt, ...)
-{
-	size_t n = strlen(out);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out + n, 512 - n, fmt, ap);
-	va_end(ap);
-}
-
-static void
-add_str(char *out, const char *name, const char *s)
-{
-	if (s != NULL)
-		add(out, " %s=%s", name, s);
-}
-
-static void
-add_usage(char *out, const struct convo_usage *u)
-{
-	if (u->input_tokens != CONVO_NUM_NONE)
-		add(out, " in=%lld", (long long)u->input_tokens);
-	if (u->output_tokens != CONVO_NUM_NONE)
-		add(out, " out=%lld", (long long)u->output_tokens);
-	if (u->has_cost)
-		add(out, " cost=%g", u->cost);
-}
-
-static void
-add_time(char *out, const char *name, int64_t t)
-{
-	if (t != CONVO_TIME_NONE)
-		add(out, " %s=%lld", name, (long long)t);
-}
-
-static void
-add_conv(char *out, const struct convo_conv_fields *f)
-{
-	add_str(out, "user", f->user);
-	add_str(out, "assistant", f->assistant);
-	add_str(out, "device", f->device);
-	add_str(out, "browser", f->browser);
-	add_str(out, "country", f->country);
-	add_str(out, "region", f->region);
-	add_str(out, "city", f->city);
-	add_str(out, "status", f->status);
-	add_time(out, "started", f->started_at);
-	add_time(out, "ended", f->ended_at);
-	add_str(out, "reason", f->end_reason);
-	if (f->csat != 0)
-		add(out, " csat=%d", f->csat);
-	add_usage(out, &f->usage);
-}
-
-static void
-add_msg(char *out, const struct convo_msg_fields *m)
-{
-	add(out, " role=%s", role_name(m->role));
-	add_time(out, "at", m->ts);
-	if (m->text != NULL)
-		add(out, " text=[%.*s]", (int)m->text_len, m->text);
-	add_str(out, "click", m->click_type);
-	add_str(out, "title", m->click_title);
-	add_str(out, "target", m->click_target);
-	if (m->fallback != CONVO_BOOL_NONE)
-		add(out, " fallback=%d", m->fallback);
-	add_str(out, "intent", m->intent);
-	if (m->has_confidence)
-		add(out, " conf=%g", m->confidence);
-	add_str(out, "agent", m->agent);
-	if (m->feedback != CONVO_FEEDBACK_NONE)
-		add(out, " feedback=%s", feedback_name(m->feedback));
-	if (m->handover != CONVO_HANDOVER_NONE)
-		add(out, " handover=%s", handover_name(m->handover));
-	add_str(out, "media", m->media_type);
-	add_str(out, "name", m->media_name);
-	add_str(out, "url", m->media_url);
-	add_usage(out, &m->usage);
-}
-
-static void
-add_event(char *out, const struct convo_rec *r)
-{
-	if (r->kind == CONVO_REC_HANDOVER)
-		add(out, " kind=%s", handover_name(r->handover));
-	if (r->kind == CONVO_REC_FEEDBACK)
-		add(out, " value=%s index=%ld", feedback_name(r->feedback),
-		    r->feedback_index);
-	if (r->kind == CONVO_REC_CSAT)
-		add(out, " score=%d", r->csat);
-	add_str(out, "name", r->lead_name);
-	add_str(out, "email", r->lead_email);
-	add_str(out, "phone", r->lead_phone);
-	add_str(out, "var", r->var_name);
-	add_str(out, "value", r->var_value);
-	add_str(out, "from", r->var_source);
-	add_str(out, "reason", r->end_reason);
-}
-
-static int
-sink(void *ctx, const struct convo_rec *r)
-{
-	char *out;
-
-	(void)ctx;
-	if (got.n_rec == MAX_GOT)
-		return CONVO_EINTERNAL;
-	out = got.rec[got.n_rec++];
-	snprintf(out, 512, "%s %ld %s", kinds[r->kind], r->line, r->conv_id);
-	if (r->source != NULL)
-		add(out, "@%s", r->source);
-	add_time(out, "ts", r->ts);
-	if (r->kind == CONVO_REC_CONV)
-		add_conv(out, &r->conv);
-	if (r->kind == CONVO_REC_MSG)
-		add_msg(out, &r->msg);
-	add_event(out, r);
-	return 0;
-}
-
-static void
-diag(void *ctx, const struct convo_diag *d)
-{
-	(void)ctx;
-	if (got.n_diag < MAX_GOT)
-		snprintf(got.diag[got.n_diag++], 300, "%s:%ld:%ld: %s%s",
-		    d->file, d->line, d->col,
-		    d->severity == CONVO_SEV_WARNING ? "warning: " : "",
-		    d->message);
-}
-
-static int
-run_fp(FILE *fp, int skip_bad)
-{
-	struct reader *rd;
-	struct parser p;
-	int rc;
-
-	memset(&got, 0, sizeof(got));
-	if (reader_new(&rd, fp) != 0)
-		return CONVO_ENOMEM;
-	memset(&p, 0, sizeof(p));
-	p.rd = rd;
-	p.file = "t.jsonl";
-	p.skip_bad = skip_bad;
-	p.date = CONVO_TIME_NONE;
-	p.sink = sink;
-	p.diag = diag;
-	rc = parse_events(&p);
-	if (p.n_records != got.n_rec)
-		rc = CONVO_EINTERNAL;
-	reader_free(rd);
-	return rc;
-}
-
-/* Parses text (n bytes, or strlen when n is 0). */
-static int
-run_n(const char *text, size_t n, int skip_bad)
-{
-	FILE *fp;
-	int rc;
-
-	if (n == 0)
-		n = strlen(text);
-	if ((fp = fmemopen((void *)(uintptr_t)text, n, "r")) == NULL)
-		return CONVO_EIO;
-	rc = run_fp(fp, skip_bad);
-	fclose(fp);
-	return rc;
-}
-
-static int
-run(const char *text, int skip_bad)
-{
-	return run_n(text, 0, skip_bad);
-}
-
-static int
-run_file(const char *name, int skip_bad)
-{
-	char path[256];
-	FILE *fp;
-	int rc;
-
-	snprintf(path, sizeof(path), "testdata/events/%s", name);
-	if ((fp = fopen(path, "r")) == NULL) {
-		memset(&got, 0, sizeof(got));
-		return CONVO_ENOENT;
-	}
-	rc = run_fp(fp, skip_bad);
-	fclose(fp);
-	return rc;
-}
+#include "parse_harness.h"
 
 /* The members every event has, for conversation c at 10:30:15. */
 #define EV(c, type) "{\"conversation\":\"" c "\"," \
 	"\"ts\":\"2026-11-20T10:30:15Z\",\"type\":\"" type "\""
 #define T0 "1795170615000"
-
-/* Runs one line and checks rc and its one diagnostic. */
-static void
-one_error(const char *text, int skip_bad, int want_rc, const char *want,
-    const char *name)
-{
-	int rc = run(text, skip_bad);
-
-	is_int(rc, want_rc, name);
-	is_int(got.n_diag, 1, name);
-	is_str(got.diag[0], want, name);
-}
 
 /* An event "EV(c1, type), members}" must fail with want at 1:1. */
 static void
@@ -428,6 +205,10 @@ main(void)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
+	harness.parse = parse_events;
+	harness.file = "t.jsonl";
+	harness.testdata = "testdata/events";
+	harness.flags = HARNESS_KEYED | HARNESS_DIAG_FILE;
 	test_stream();
 	test_bad_stream();
 	test_fields();

@@ -6,155 +6,28 @@
 #include "convo.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 #include "tap.h"
-
-#define MAX_SEEN 64
-
-/* What the sink and the diagnostic callback got, one line each. */
-static char *recs[MAX_SEEN];
-static int n_recs;
-static char *diags[MAX_SEEN];
-static int n_diags;
-static long n_bad;
-static int sink_fails;	/* the sink returns CONVO_EIO */
-
-static void
-clear(void)
-{
-	int i;
-
-	for (i = 0; i < n_recs; i++)
-		free(recs[i]);
-	for (i = 0; i < n_diags; i++)
-		free(diags[i]);
-	n_recs = n_diags = 0;
-}
-
-static void
-add(char **list, int *n, const char *s)
-{
-	if (*n < MAX_SEEN)
-		list[(*n)++] = strdup(s);
-}
-
-/* Appends to out (size OUT_SIZE) at *len. */
-#define OUT_SIZE 4096
-static void out_add(char *, size_t *, const char *, ...) CONVO_PRINTF(3, 4);
-static void
-out_add(char *out, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out + *len, OUT_SIZE - *len, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < OUT_SIZE - *len)
-		*len += (size_t)n;
-}
-
-static void
-out_time(char *out, size_t *len, const char *key, int64_t ms)
-{
-	struct tm tm;
-	time_t secs;
-
-	if (ms == CONVO_TIME_NONE) {
-		out_add(out, len, "%s-", key);
-		return;
-	}
-	secs = (time_t)(ms / 1000);
-	gmtime_r(&secs, &tm);
-	out_add(out, len, "%s%04d-%02d-%02dT%02d:%02d:%02d", key,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	if (ms % 1000)
-		out_add(out, len, ".%03d", (int)(ms % 1000));
-	out_add(out, len, "Z");
-}
-
-/*
- * "KIND LINE ID[/SOURCE] @TS" and what a transcript can state: user and
- * assistant of a conversation, role and text of a message.
- */
-static int
-sink(void *ctx, const struct convo_rec *r)
-{
-	char out[OUT_SIZE];
-	size_t len = 0;
-
-	(void)ctx;
-	if (sink_fails)
-		return CONVO_EIO;
-	out_add(out, &len, "%s %ld %s", r->kind == CONVO_REC_CONV ? "conv" :
-	    r->kind == CONVO_REC_MSG ? "msg" : "?", r->line, r->conv_id);
-	if (r->source != NULL)
-		out_add(out, &len, "/%s", r->source);
-	out_time(out, &len, " @", r->ts);
-	if (r->conv.user != NULL)
-		out_add(out, &len, " user=%s", r->conv.user);
-	if (r->conv.assistant != NULL)
-		out_add(out, &len, " assistant=%s", r->conv.assistant);
-	if (r->kind == CONVO_REC_MSG)
-		out_add(out, &len, " %s", role_name(r->msg.role));
-	if (r->msg.text != NULL)
-		out_add(out, &len, " '%.*s'", (int)r->msg.text_len,
-		    r->msg.text);
-	add(recs, &n_recs, out);
-	return 0;
-}
-
-/* "LINE:COL: [warning: ]MESSAGE" */
-static void
-diag(void *ctx, const struct convo_diag *d)
-{
-	char out[OUT_SIZE];
-
-	(void)ctx;
-	snprintf(out, sizeof(out), "%ld:%ld: %s%s", d->line, d->col,
-	    d->severity == CONVO_SEV_WARNING ? "warning: " : "", d->message);
-	add(diags, &n_diags, out);
-}
+#include "parse_harness.h"
 
 /* Parses input as a transcript named path (NULL: standard input). */
 static int
-run(const char *input, const char *path, int skip_bad, int64_t date)
+run_text(const char *input, const char *path, int skip_bad, int64_t date)
 {
-	struct reader *rd;
-	struct parser p;
-	FILE *fp;
-	int rc;
-
-	clear();
-	fp = fmemopen((void *)input, strlen(input), "r");
-	if (fp == NULL || reader_new(&rd, fp) != 0)
-		return -100;
-	memset(&p, 0, sizeof(p));
-	p.rd = rd;
-	p.file = path ? path : "-";
-	p.path_hint = path;
-	p.skip_bad = skip_bad;
-	p.date = date;
-	p.sink = sink;
-	p.diag = diag;
-	rc = parse_text(&p);
-	n_bad = p.n_bad;
-	reader_free(rd);
-	fclose(fp);
-	return rc;
+	harness.file = path ? path : "-";
+	harness.path_hint = path;
+	harness.date = date;
+	return run(input, skip_bad);
 }
 
 static void
 test_basic(void)
 {
-	int rc = run("Date: 2026-11-20\n"
+	int rc = run_text("Date: 2026-11-20\n"
 	    "Conversation: web-123\n"
 	    "user: visitor-9\n"
 	    "Channel: web_widget\n"
@@ -171,18 +44,18 @@ test_basic(void)
 	    "[10:32:07.25] visitor-9: thanks\n", "x.txt", 0, CONVO_TIME_NONE);
 
 	is_int(rc, 0, "basic: status");
-	is_int(n_diags, 0, "basic: no diagnostics");
-	is_int(n_recs, 5, "basic: records");
-	is_str(recs[0], "conv 7 web-123/web_widget @2026-11-20T09:30:15Z "
+	is_int(got.n_diag, 0, "basic: no diagnostics");
+	is_int(got.n_rec, 5, "basic: records");
+	is_str(got.rec[0], "conv 7 web-123/web_widget @2026-11-20T09:30:15Z "
 	    "user=visitor-9 assistant=Sofia", "basic: conversation header");
-	is_str(recs[1], "msg 7 web-123/web_widget @2026-11-20T09:30:15Z user "
+	is_str(got.rec[1], "msg 7 web-123/web_widget @2026-11-20T09:30:15Z user "
 	    "'Hi, I need help\nwith my order\n\n  - order 17'",
 	    "basic: continuation lines, trailing blank lines trimmed");
-	is_str(recs[2], "msg 13 web-123/web_widget @2026-11-20T09:30:20Z "
+	is_str(got.rec[2], "msg 13 web-123/web_widget @2026-11-20T09:30:20Z "
 	    "assistant 'Sure!'", "basic: the Assistant: name is the bot");
-	is_str(recs[3], "msg 14 web-123/web_widget @2026-11-20T09:31:00Z "
+	is_str(got.rec[3], "msg 14 web-123/web_widget @2026-11-20T09:31:00Z "
 	    "agent 'I'm a human'", "basic: [HH:MM], another name is an agent");
-	is_str(recs[4], "msg 15 web-123/web_widget @2026-11-20T09:32:07.250Z "
+	is_str(got.rec[4], "msg 15 web-123/web_widget @2026-11-20T09:32:07.250Z "
 	    "user 'thanks'", "basic: fractions, the User: name is the user");
 }
 
@@ -206,17 +79,17 @@ test_roles(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(input, sizeof(input),
 		    "Date: 2026-11-20\n[10:00] %s: x\n", cases[i].name);
-		run(input, "r.txt", 0, CONVO_TIME_NONE);
+		run_text(input, "r.txt", 0, CONVO_TIME_NONE);
 		snprintf(want, sizeof(want),
 		    "msg 2 r @2026-11-20T09:00:00Z %s 'x'", cases[i].role);
-		is_str(n_recs == 2 ? recs[1] : NULL, want, cases[i].name);
+		is_str(got.n_rec == 2 ? got.rec[1] : NULL, want, cases[i].name);
 	}
 }
 
 static void
 test_times(void)
 {
-	int rc = run("Date: 2026-11-20\n"
+	int rc = run_text("Date: 2026-11-20\n"
 	    "[23:59:50] User: still there?\n"
 	    "[00:00:10] Bot: yes\n"
 	    "[00:00:05] User: a little back: the same day\n"
@@ -225,18 +98,18 @@ test_times(void)
 	    "[1:15:00 p.m.] User: c\n", "t.txt", 0, CONVO_TIME_NONE);
 
 	is_int(rc, 0, "times: status");
-	is_int(n_recs, 7, "times: records");
-	is_str(recs[1], "msg 2 t @2026-11-20T22:59:50Z user 'still there?'",
+	is_int(got.n_rec, 7, "times: records");
+	is_str(got.rec[1], "msg 2 t @2026-11-20T22:59:50Z user 'still there?'",
 	    "times: before midnight");
-	is_str(recs[2], "msg 3 t @2026-11-20T23:00:10Z assistant 'yes'",
+	is_str(got.rec[2], "msg 3 t @2026-11-20T23:00:10Z assistant 'yes'",
 	    "times: midnight rolls the day over");
-	is_str(recs[3], "msg 4 t @2026-11-20T23:00:05Z user "
+	is_str(got.rec[3], "msg 4 t @2026-11-20T23:00:05Z user "
 	    "'a little back: the same day'", "times: a small step back");
-	is_str(recs[4], "msg 5 t @2026-11-20T23:05:00Z user 'a'",
+	is_str(got.rec[4], "msg 5 t @2026-11-20T23:05:00Z user 'a'",
 	    "times: 12 AM is 0 h");
-	is_str(recs[5], "msg 6 t @2026-11-21T11:30:00Z user 'b'",
+	is_str(got.rec[5], "msg 6 t @2026-11-21T11:30:00Z user 'b'",
 	    "times: 12 PM is noon");
-	is_str(recs[6], "msg 7 t @2026-11-21T12:15:00Z user 'c'",
+	is_str(got.rec[6], "msg 7 t @2026-11-21T12:15:00Z user 'c'",
 	    "times: p.m.");
 }
 
@@ -250,31 +123,31 @@ test_dates(void)
 	int64_t ts;
 	int i, rc;
 
-	rc = run("Date: 2026-11-20\n[10:00] User: x\n", "2026-03-28-chat.txt",
+	rc = run_text("Date: 2026-11-20\n[10:00] User: x\n", "2026-03-28-chat.txt",
 	    0, july);
-	is_str(n_recs ? recs[1] : NULL, "msg 2 2026-03-28-chat "
+	is_str(got.n_rec ? got.rec[1] : NULL, "msg 2 2026-03-28-chat "
 	    "@2026-11-20T09:00:00Z user 'x'", "date: the header wins");
 
-	rc = run("[10:00] User: x\n", "2026-03-28-chat.txt", 0, july);
-	is_str(n_recs ? recs[1] : NULL, "msg 1 2026-03-28-chat "
+	rc = run_text("[10:00] User: x\n", "2026-03-28-chat.txt", 0, july);
+	is_str(got.n_rec ? got.rec[1] : NULL, "msg 1 2026-03-28-chat "
 	    "@2026-07-01T08:00:00Z user 'x'", "date: --date before the name");
 
-	rc = run("\n[01:30] User: x\n[03:30] Bot: y\n",
+	rc = run_text("\n[01:30] User: x\n[03:30] Bot: y\n",
 	    "logs/2026-03-29-support.txt", 0, CONVO_TIME_NONE);
 	is_int(rc, 0, "date from the name: status");
-	is_str(n_recs ? recs[0] : NULL,
+	is_str(got.n_rec ? got.rec[0] : NULL,
 	    "conv 2 2026-03-29-support @2026-03-29T00:30:00Z",
 	    "date from the name: id is the name");
-	is_str(n_recs ? recs[2] : NULL, "msg 3 2026-03-29-support "
+	is_str(got.n_rec ? got.rec[2] : NULL, "msg 3 2026-03-29-support "
 	    "@2026-03-29T01:30:00Z assistant 'y'",
 	    "date from the name: after the DST change");
 
-	rc = run("Chat transcript exported 2026-11-20 by Acme\n"
+	rc = run_text("Chat transcript exported 2026-11-20 by Acme\n"
 	    "[10:00] User: x\n", "a.log", 0, CONVO_TIME_NONE);
-	is_str(n_recs ? recs[1] : NULL, "msg 2 a @2026-11-20T09:00:00Z user "
+	is_str(got.n_rec ? got.rec[1] : NULL, "msg 2 a @2026-11-20T09:00:00Z user "
 	    "'x'", "date: any line before the messages");
 
-	rc = run("[2026-07-01 10:30:15] User: hi\n[2026-07-02T10:00] Bot: b\n"
+	rc = run_text("[2026-07-01 10:30:15] User: hi\n[2026-07-02T10:00] Bot: b\n"
 	    "[11:00] User: c\n", NULL, 0, CONVO_TIME_NONE);
 	ts = convo_time_local(2026, 7, 1, 10, 30, 15, 0);
 	for (i = 0; i < 8; i++)
@@ -283,18 +156,18 @@ test_dates(void)
 	snprintf(want, sizeof(want), "conv 1 text-%016" PRIx64
 	    " @2026-07-01T08:30:15Z", h);
 	is_int(rc, 0, "full dates: status");
-	is_str(n_recs ? recs[0] : NULL, want, "standard input: a hashed id");
-	ok(n_recs == 4 && strstr(recs[2], " @2026-07-02T08:00:00Z ") &&
-	    strstr(recs[3], " @2026-07-02T09:00:00Z "),
+	is_str(got.n_rec ? got.rec[0] : NULL, want, "standard input: a hashed id");
+	ok(got.n_rec == 4 && strstr(got.rec[2], " @2026-07-02T08:00:00Z ") &&
+	    strstr(got.rec[3], " @2026-07-02T09:00:00Z "),
 	    "full dates: a line's date holds for the lines after it");
 
-	rc = run("[10:00] User: x\n", NULL, 1, CONVO_TIME_NONE);
+	rc = run_text("[10:00] User: x\n", NULL, 1, CONVO_TIME_NONE);
 	is_int(rc, CONVO_EDATA, "no date: status, even with skip-bad");
-	is_int(n_recs, 0, "no date: nothing");
-	is_str(n_diags ? diags[0] : NULL,
+	is_int(got.n_rec, 0, "no date: nothing");
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:0: no date: add a 'Date:' line or give --date", "no date");
-	rc = run("\n\n[10:00] User: x\n", "notes.txt", 0, CONVO_TIME_NONE);
-	is_str(n_diags ? diags[0] : NULL,
+	rc = run_text("\n\n[10:00] User: x\n", "notes.txt", 0, CONVO_TIME_NONE);
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:0: no date: add a 'Date:' line or give --date",
 	    "no date in the name either");
 }
@@ -302,7 +175,7 @@ test_dates(void)
 static void
 test_conversations(void)
 {
-	int rc = run("Source: whatsapp\n"
+	int rc = run_text("Source: whatsapp\n"
 	    "Date: 2026-11-20\n"
 	    "Conversation: a\n"
 	    "User: +491701\n"
@@ -316,34 +189,34 @@ test_conversations(void)
 	    "[09:00] User: third\n", "chats.txt", 0, CONVO_TIME_NONE);
 
 	is_int(rc, 0, "conversations: status");
-	is_int(n_recs, 7, "conversations: records");
-	is_str(recs[0], "conv 5 a/whatsapp @2026-11-20T09:00:00Z "
+	is_int(got.n_rec, 7, "conversations: records");
+	is_str(got.rec[0], "conv 5 a/whatsapp @2026-11-20T09:00:00Z "
 	    "user=+491701", "conversations: first");
-	is_str(recs[2], "msg 6 a/whatsapp @2026-11-20T09:01:00Z assistant "
+	is_str(got.rec[2], "msg 6 a/whatsapp @2026-11-20T09:01:00Z assistant "
 	    "'hello\nConversation: went well'",
 	    "conversations: a sentence is no header");
-	is_str(recs[3], "conv 10 b/whatsapp @2026-11-20T10:00:00Z",
+	is_str(got.rec[3], "conv 10 b/whatsapp @2026-11-20T10:00:00Z",
 	    "conversations: second, source kept, user not");
-	is_str(recs[5], "conv 12 chats-3/whatsapp @2026-11-21T08:00:00Z",
+	is_str(got.rec[5], "conv 12 chats-3/whatsapp @2026-11-21T08:00:00Z",
 	    "conversations: a Date: line begins the third");
-	is_str(recs[6], "msg 12 chats-3/whatsapp @2026-11-21T08:00:00Z user "
+	is_str(got.rec[6], "msg 12 chats-3/whatsapp @2026-11-21T08:00:00Z user "
 	    "'third'", "conversations: third message");
 
-	rc = run("Conversation ID: abc\nDATE: 2026-11-20\n[10:00] User: x\n",
+	rc = run_text("Conversation ID: abc\nDATE: 2026-11-20\n[10:00] User: x\n",
 	    "k.txt", 0, CONVO_TIME_NONE);
-	is_str(n_recs ? recs[0] : NULL, "conv 3 abc @2026-11-20T09:00:00Z",
+	is_str(got.n_rec ? got.rec[0] : NULL, "conv 3 abc @2026-11-20T09:00:00Z",
 	    "keys: Conversation ID:, any case");
-	rc = run("ID: xyz\nDate: 2026-11-20\n[10:00] User: x\nID: next\n",
+	rc = run_text("ID: xyz\nDate: 2026-11-20\n[10:00] User: x\nID: next\n",
 	    "k.txt", 0, CONVO_TIME_NONE);
-	is_str(n_recs > 1 ? recs[1] : NULL,
+	is_str(got.n_rec > 1 ? got.rec[1] : NULL,
 	    "msg 3 xyz @2026-11-20T09:00:00Z user 'x\nID: next'",
 	    "keys: ID:, which does not begin a conversation");
 
-	rc = run("Date: 2026-11-20\nConversation: x\n", "e.txt", 0,
+	rc = run_text("Date: 2026-11-20\nConversation: x\n", "e.txt", 0,
 	    CONVO_TIME_NONE);
 	is_int(rc, 0, "no messages: status");
-	is_int(n_recs, 0, "no messages: nothing");
-	is_str(n_diags ? diags[0] : NULL,
+	is_int(got.n_rec, 0, "no messages: nothing");
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:0: warning: header without messages, nothing imported",
 	    "no messages: a warning");
 }
@@ -351,46 +224,46 @@ test_conversations(void)
 static void
 test_errors(void)
 {
-	int rc = run("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
+	int rc = run_text("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
 	    "g.txt", 0, CONVO_TIME_NONE);
 
 	is_int(rc, CONVO_EDATA, "garbage: status");
-	is_int(n_recs, 0, "garbage: nothing");
-	is_str(n_diags ? diags[0] : NULL,
+	is_int(got.n_rec, 0, "garbage: nothing");
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:1: expected '[HH:MM:SS] Name: text'", "garbage: message");
-	rc = run("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
+	rc = run_text("hello there\nDate: 2026-11-20\n[10:00] User: x\n",
 	    "g.txt", 1, CONVO_TIME_NONE);
 	is_int(rc, CONVO_EDATA, "garbage, skip-bad: status");
-	is_int(n_recs, 2, "garbage, skip-bad: the rest is read");
+	is_int(got.n_rec, 2, "garbage, skip-bad: the rest is read");
 
-	rc = run("Date: 2026-11-20\n[25:00] User: x\nmore of x\n"
+	rc = run_text("Date: 2026-11-20\n[25:00] User: x\nmore of x\n"
 	    "[13:00 PM] User: y\n[10:00] User: z\n", "b.txt", 1,
 	    CONVO_TIME_NONE);
 	is_int(rc, CONVO_EDATA, "bad time: status");
-	is_int(n_bad, 2, "bad time: two bad messages");
-	is_str(n_diags > 0 ? diags[0] : NULL, "2:2: bad time '25:00'",
+	is_int(got.n_bad, 2, "bad time: two bad messages");
+	is_str(got.n_diag > 0 ? got.diag[0] : NULL, "2:2: bad time '25:00'",
 	    "bad time: hour");
-	is_str(n_diags > 1 ? diags[1] : NULL, "4:2: bad time '13:00 PM'",
+	is_str(got.n_diag > 1 ? got.diag[1] : NULL, "4:2: bad time '13:00 PM'",
 	    "bad time: 12-hour clock");
-	is_int(n_recs, 2, "bad time: continuation lines go with the message");
-	is_str(n_recs > 1 ? recs[1] : NULL,
+	is_int(got.n_rec, 2, "bad time: continuation lines go with the message");
+	is_str(got.n_rec > 1 ? got.rec[1] : NULL,
 	    "msg 5 b @2026-11-20T09:00:00Z user 'z'", "bad time: next message");
 
-	rc = run("Date: tomorrow\n[10:00] User: x\n", "d.txt", 0,
+	rc = run_text("Date: tomorrow\n[10:00] User: x\n", "d.txt", 0,
 	    CONVO_TIME_NONE);
-	is_str(n_diags ? diags[0] : NULL,
+	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:7: bad date 'tomorrow' (expected YYYY-MM-DD)", "bad Date:");
-	rc = run("[2026-02-30 10:00] User: x\n", "d.txt", 0, CONVO_TIME_NONE);
-	is_str(n_diags ? diags[0] : NULL, "1:2: bad date '2026-02-30'",
+	rc = run_text("[2026-02-30 10:00] User: x\n", "d.txt", 0, CONVO_TIME_NONE);
+	is_str(got.n_diag ? got.diag[0] : NULL, "1:2: bad date '2026-02-30'",
 	    "bad date in a message line");
 
-	rc = run("Date: 2026-11-20\n[10:00] User: a\nbad \xff byte\n"
+	rc = run_text("Date: 2026-11-20\n[10:00] User: a\nbad \xff byte\n"
 	    "[10:01] User: b\n", "u.txt", 1, CONVO_TIME_NONE);
 	is_int(rc, CONVO_EDATA, "invalid UTF-8: status");
-	is_str(n_diags ? diags[0] : NULL, "3:5: invalid UTF-8",
+	is_str(got.n_diag ? got.diag[0] : NULL, "3:5: invalid UTF-8",
 	    "invalid UTF-8: position");
-	is_int(n_recs, 2, "invalid UTF-8: the message it was in is dropped");
-	is_str(n_recs > 1 ? recs[1] : NULL,
+	is_int(got.n_rec, 2, "invalid UTF-8: the message it was in is dropped");
+	is_str(got.n_rec > 1 ? got.rec[1] : NULL,
 	    "msg 4 u @2026-11-20T09:01:00Z user 'b'", "invalid UTF-8: next");
 }
 
@@ -399,10 +272,10 @@ test_sink_error(void)
 {
 	int rc;
 
-	sink_fails = 1;
-	rc = run("Date: 2026-11-20\n[10:00] User: a\n", "s.txt", 1,
+	harness.sink_fails_after = 0;
+	rc = run_text("Date: 2026-11-20\n[10:00] User: a\n", "s.txt", 1,
 	    CONVO_TIME_NONE);
-	sink_fails = 0;
+	harness.sink_fails_after = -1;
 	is_int(rc, CONVO_EIO, "a sink error ends the parse");
 }
 
@@ -442,6 +315,7 @@ main(void)
 {
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();
+	harness.parse = parse_text;
 	test_basic();
 	test_roles();
 	test_times();
@@ -450,6 +324,5 @@ main(void)
 	test_errors();
 	test_sink_error();
 	test_sniff();
-	clear();
 	return done_testing();
 }
