@@ -73,6 +73,7 @@ UNIT_TESTS = \
 	tests/unit/test_reader \
 	tests/unit/test_rules \
 	tests/unit/test_store \
+	tests/unit/test_table \
 	tests/unit/test_time
 
 FUZZERS = \
