@@ -40,6 +40,7 @@ endif
 override CPPFLAGS += $(DEP_CFLAGS) -Ilib -DCONVO_DATADIR='"$(DATADIR)"'
 
 COMMANDS = \
+	cmd/convo-end-stale \
 	cmd/convo-import
 
 LIB_OBJS = \
@@ -57,6 +58,7 @@ LIB_OBJS = \
 	lib/rules.o \
 	lib/rules_default.o \
 	lib/store.o \
+	lib/store_lifecycle.o \
 	lib/store_query.o \
 	lib/store_rollup.o \
 	lib/store_schema.o \
@@ -123,10 +125,11 @@ $(UNIT_TESTS): %: %.o libconvo.a
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 30
 fuzz: $(FUZZERS)
-$(FUZZERS): %: %.c $(LIB_OBJS:.o=.c) lib/internal.h lib/convo.h
+$(FUZZERS): %: %.c tests/fuzz/fuzz.h $(LIB_OBJS:.o=.c) lib/internal.h lib/convo.h
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 		$(filter-out -MMD -MP -fsanitize=%,$(CFLAGS)) $(CPPFLAGS) \
-		-o $@ $< $(LIB_OBJS:.o=.c) $(DEP_LIBS)
+		-o $@ $< $(filter-out lib/rules_default.c,$(LIB_OBJS:.o=.c)) \
+		lib/rules_default.c $(DEP_LIBS)
 fuzz-run: fuzz
 	for f in $(FUZZERS); do \
 		n=$${f#tests/fuzz/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
