@@ -8,6 +8,14 @@
  * next conversation with its own header block, so one file can hold
  * several; Source: and Assistant: and the date carry over to it.
  *
+ * A transcript may also be one long thread (an SMS log, a support chat
+ * over days).  Where two consecutive messages are more than
+ * p->session_gap_ms apart it is cut: the first piece keeps the id, each
+ * later one is "<id>@<its first message's UTC time, YYYYMMDDTHHMMSSZ>".
+ * Ids that depend only on the thread and the piece let a longer export
+ * of the same thread, imported again, extend the last conversation
+ * instead of repeating the earlier ones.  The headers carry over.
+ *
  * Times are local wall-clock times on the date of the header, --date or
  * the file's name, in that order; a time more than 12 hours before the
  * previous message's is on the next day.  Only one message is held at a
@@ -71,6 +79,10 @@ struct text {
 
 	/* The conversation. */
 	char *id;		/* from the header, or made up */
+	char *piece_id;		/* id@start of a later piece, else NULL */
+	int64_t piece_start;	/* first message of a later piece, or
+				   CONVO_TIME_NONE in the first */
+	int64_t last_ts;	/* its previous message, or CONVO_TIME_NONE */
 	char *user;
 	char *source;
 	char *assistant;
@@ -241,6 +253,34 @@ make_id(struct text *t)
 	return rc;
 }
 
+/* The id of a later piece of a thread: "support@20261121T093000Z". */
+static int
+make_piece_id(struct text *t)
+{
+	time_t secs = (time_t)(t->piece_start / 1000);
+	struct tm tm;
+	struct buf b;
+	int rc;
+
+	if (gmtime_r(&secs, &tm) == NULL)
+		return CONVO_EINTERNAL;
+	buf_init(&b, CONVO_MAX_RECORD);
+	rc = buf_printf(&b, "%s@%04d%02d%02dT%02d%02d%02dZ", t->id,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (rc == 0 && (t->piece_id = buf_detach(&b)) == NULL)
+		rc = CONVO_ENOMEM;
+	buf_release(&b);
+	return rc;
+}
+
+/* The id the records of the current piece go under. */
+static const char *
+conv_id(const struct text *t)
+{
+	return t->piece_id != NULL ? t->piece_id : t->id;
+}
+
 /* The conversation's record, before its first message. */
 static int
 emit_conv(struct text *t)
@@ -250,9 +290,12 @@ emit_conv(struct text *t)
 
 	if (t->id == NULL && (rc = make_id(t)) != 0)
 		return rc;
+	if (t->piece_start != CONVO_TIME_NONE && t->piece_id == NULL &&
+	    (rc = make_piece_id(t)) != 0)
+		return rc;
 	rec_init(&rec, CONVO_REC_CONV);
 	rec.line = t->msg_line;
-	rec.conv_id = t->id;
+	rec.conv_id = conv_id(t);
 	rec.source = t->source;
 	rec.ts = t->msg_ts;
 	rec.conv.user = t->user;
@@ -279,7 +322,7 @@ finish_message(struct text *t)
 		return rc;
 	rec_init(&rec, CONVO_REC_MSG);
 	rec.line = t->msg_line;
-	rec.conv_id = t->id;
+	rec.conv_id = conv_id(t);
 	rec.source = t->source;
 	rec.ts = rec.msg.ts = t->msg_ts;
 	rec.msg.role = t->role;
@@ -362,6 +405,34 @@ take_time(struct text *t, long lineno)
 	return 0;
 }
 
+/*
+ * Whether the message just timed begins a new piece of the thread: it
+ * comes more than the session gap after the one before in the same
+ * conversation.  A gap of 0 or less never cuts.
+ */
+static int
+is_cut(const struct text *t)
+{
+	int64_t gap = t->p->session_gap_ms;
+
+	return gap > 0 && t->last_ts != CONVO_TIME_NONE &&
+	    t->msg_ts - t->last_ts > gap;
+}
+
+/*
+ * Starts the next piece of the thread at the current message.  Its id is
+ * made when its first record goes out, as the thread's own may not be
+ * known yet (made up from the first message that is handed on).
+ */
+static void
+cut_thread(struct text *t)
+{
+	free(t->piece_id);
+	t->piece_id = NULL;
+	t->piece_start = t->msg_ts;
+	t->emitted = 0;
+}
+
 /* A message line: the one before is complete, this one begins. */
 static int
 begin_message(struct text *t)
@@ -378,6 +449,9 @@ begin_message(struct text *t)
 	t->msg_line = lineno;
 	if ((rc = take_time(t, lineno)) != 0)
 		return rc;
+	if (is_cut(t))
+		cut_thread(t);
+	t->last_ts = t->msg_ts;
 	memcpy(name, l + t->ov[2 * G_NAME], (size_t)group_len(t, G_NAME));
 	name[group_len(t, G_NAME)] = '\0';
 	t->role = speaker_role(t, name);
@@ -503,7 +577,9 @@ next_conversation(struct text *t)
 		return rc;
 	free(t->id);
 	free(t->user);
-	t->id = t->user = NULL;
+	free(t->piece_id);
+	t->id = t->user = t->piece_id = NULL;
+	t->piece_start = t->last_ts = CONVO_TIME_NONE;
 	t->n_conv++;
 	t->in_header = 1;
 	t->head_line = 0;
@@ -594,6 +670,7 @@ text_open(struct text *t, struct parser *p)
 	t->n_conv = 1;
 	t->in_header = 1;
 	t->prev_ts = CONVO_TIME_NONE;
+	t->piece_start = t->last_ts = CONVO_TIME_NONE;
 	buf_init(&t->text, CONVO_MAX_RECORD);
 	t->re_msg = compile(msg_pattern, 0);
 	t->re_head = compile(head_pattern, PCRE2_CASELESS);
@@ -616,6 +693,7 @@ text_close(struct text *t)
 	pcre2_match_data_free(t->md);
 	buf_release(&t->text);
 	free(t->id);
+	free(t->piece_id);
 	free(t->user);
 	free(t->source);
 	free(t->assistant);

@@ -1,7 +1,8 @@
 /*
  * test_parse_text.c: unit tests of the plain-text transcript parser and
  * its sniffer: records and diagnostics, exactly, with local times in
- * Europe/Berlin (a DST day included).
+ * Europe/Berlin (a DST day included), and long threads cut at the
+ * session gap.
  */
 #include "convo.h"
 
@@ -221,6 +222,122 @@ test_conversations(void)
 	    "no messages: a warning");
 }
 
+#define DAY_MS INT64_C(86400000)
+#define MIN_MS INT64_C(60000)
+
+/* Cut at a gap just over the default day, not at exactly a day. */
+static void
+test_gap_day(void)
+{
+	int rc = run_text("Conversation: support\n"
+	    "User: +491701\n"
+	    "Source: sms\n"
+	    "Assistant: Shop Bot\n"
+	    "[2026-11-20 10:30:00] User: hi\n"
+	    "where is my order?\n"
+	    "[2026-11-20 10:31:00] Shop Bot: checking\n"
+	    "[2026-11-21 10:31:00] User: a day later\n"
+	    "[2026-11-22 10:31:00.001] User: a day and a moment later\n"
+	    "\n"
+	    "still waiting\n"
+	    "[2026-11-22 10:32:00] Shop Bot: sorry\n", "g.txt", 0,
+	    CONVO_TIME_NONE);
+
+	is_int(rc, 0, "gap: status");
+	is_int(got.n_diag, 0, "gap: no diagnostics");
+	is_int(got.n_rec, 7, "gap: records");
+	is_str(got.rec[0], "conv 5 support/sms @2026-11-20T09:30:00Z "
+	    "user=+491701 assistant=Shop Bot", "gap: the first piece");
+	is_str(got.rec[1], "msg 5 support/sms @2026-11-20T09:30:00Z user "
+	    "'hi\nwhere is my order?'", "gap: a continuation line");
+	is_str(got.rec[3], "msg 8 support/sms @2026-11-21T09:31:00Z user "
+	    "'a day later'", "gap: exactly the gap does not cut");
+	is_str(got.rec[4], "conv 9 support@20261122T093100Z/sms "
+	    "@2026-11-22T09:31:00.001Z user=+491701 assistant=Shop Bot",
+	    "gap: a millisecond more cuts, the headers carry over");
+	is_str(got.rec[5], "msg 9 support@20261122T093100Z/sms "
+	    "@2026-11-22T09:31:00.001Z user "
+	    "'a day and a moment later\n\nstill waiting'",
+	    "gap: continuation lines stay with their message");
+	is_str(got.rec[6], "msg 12 support@20261122T093100Z/sms "
+	    "@2026-11-22T09:32:00Z assistant 'sorry'",
+	    "gap: the piece goes on");
+}
+
+static const char half_hours[] = "Date: 2026-11-20\n"
+    "[09:00] User: a\n"
+    "[09:30] Bot: b\n"
+    "[10:00:01] User: c\n"
+    "[10:10] Bot: d\n"
+    "[23:50] User: e\n"
+    "[00:10] Bot: f\n";
+
+/* --session-gap 30m, with the file's name as the thread's id. */
+static void
+test_gap_custom(void)
+{
+	int rc;
+
+	harness.session_gap_ms = 30 * MIN_MS;
+	rc = run_text(half_hours, "sms.txt", 0, CONVO_TIME_NONE);
+	is_int(rc, 0, "gap 30m: status");
+	is_int(got.n_rec, 9, "gap 30m: records");
+	is_str(got.rec[2], "msg 3 sms @2026-11-20T08:30:00Z assistant 'b'",
+	    "gap 30m: exactly 30 minutes does not cut");
+	is_str(got.rec[3], "conv 4 sms@20261120T090001Z @2026-11-20T09:00:01Z",
+	    "gap 30m: a second more cuts");
+	is_str(got.rec[5], "msg 5 sms@20261120T090001Z @2026-11-20T09:10:00Z "
+	    "assistant 'd'", "gap 30m: the second piece");
+	is_str(got.rec[6], "conv 6 sms@20261120T225000Z @2026-11-20T22:50:00Z",
+	    "gap 30m: the third piece");
+	is_str(got.rec[8], "msg 7 sms@20261120T225000Z @2026-11-20T23:10:00Z "
+	    "assistant 'f'", "gap 30m: across midnight, 20 minutes");
+
+	rc = run_text("Date: 2026-11-20\nConversation: a\n[09:00] User: x\n"
+	    "Conversation: b\n[11:00] User: y\n", "ab.txt", 0,
+	    CONVO_TIME_NONE);
+	is_str(got.n_rec == 4 ? got.rec[2] : NULL,
+	    "conv 5 b @2026-11-20T10:00:00Z",
+	    "gap 30m: a new conversation is not a piece of the one before");
+
+	harness.session_gap_ms = 0;
+	rc = run_text(half_hours, "sms.txt", 0, CONVO_TIME_NONE);
+	is_int(got.n_rec, 7, "gap 0: never cuts");
+	is_str(got.rec[6], "msg 7 sms @2026-11-20T23:10:00Z assistant 'f'",
+	    "gap 0: one conversation");
+	harness.session_gap_ms = -1;
+	rc = run_text(half_hours, "sms.txt", 0, CONVO_TIME_NONE);
+	is_int(got.n_rec, 7, "gap below 0: never cuts");
+	harness.session_gap_ms = DAY_MS;
+}
+
+static void
+test_gap_file(void)
+{
+	int rc;
+
+	harness.file = harness.path_hint = "good-long-thread.txt";
+	rc = run_file("good-long-thread.txt", 0);
+	is_int(rc, 0, "long thread: status");
+	is_int(got.n_rec, 14, "long thread: three pieces");
+	is_str(got.rec[4], "msg 9 support/sms @2026-11-20T08:15:44Z "
+	    "assistant 'Thanks! It left our warehouse yesterday;\n"
+	    "it should be with you tomorrow.'", "long thread: first piece");
+	is_str(got.rec[5], "conv 11 support@20261121T093000Z/sms "
+	    "@2026-11-21T09:30:00Z user=+491701234567 assistant=Shop Bot",
+	    "long thread: second piece");
+	is_str(got.rec[9], "msg 14 support@20261121T093000Z/sms "
+	    "@2026-11-22T15:02:10Z user 'Got it, thanks!'",
+	    "long thread: a day later to the millisecond");
+	is_str(got.rec[10], "conv 15 support@20261124T070500Z/sms "
+	    "@2026-11-24T07:05:00Z user=+491701234567 assistant=Shop Bot",
+	    "long thread: third piece");
+	is_str(got.rec[13], "msg 17 support@20261124T070500Z/sms "
+	    "@2026-11-24T07:20:31Z agent "
+	    "'Hi, Anna here. I have sent you a return label.'",
+	    "long thread: the last message");
+}
+
 static void
 test_errors(void)
 {
@@ -316,11 +433,16 @@ main(void)
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();
 	harness.parse = parse_text;
+	harness.testdata = "testdata/text";
+	harness.session_gap_ms = DAY_MS;	/* as convo-import does */
 	test_basic();
 	test_roles();
 	test_times();
 	test_dates();
 	test_conversations();
+	test_gap_day();
+	test_gap_custom();
+	test_gap_file();
 	test_errors();
 	test_sink_error();
 	test_sniff();
