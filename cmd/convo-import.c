@@ -98,6 +98,7 @@ struct totals {
 	long conversations_updated;
 	long messages_new;
 	long skipped;
+	int fatal;		/* the database failed: stop */
 };
 
 /* Whether a progress line is on the terminal and needs ending. */
@@ -122,7 +123,7 @@ load_rules(struct convo_rules **out, const char *path)
 	static char text[RULES_MAX + 1];
 	size_t len;
 	FILE *fp;
-	int rc;
+	int err, rc;
 
 	if (path == NULL) {
 		rc = convo_rules_new(out, convo_rules_default_text(),
@@ -131,8 +132,9 @@ load_rules(struct convo_rules **out, const char *path)
 		return cli_exit_code(rc);
 	}
 	if ((fp = fopen(path, "r")) == NULL) {
-		cli_error("%s: %s", path, strerror(errno));
-		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+		err = errno;
+		cli_error("%s: %s", path, strerror(err));
+		return err == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	len = fread(text, 1, sizeof(text), fp);
 	rc = ferror(fp);
@@ -189,8 +191,10 @@ parse_args(struct args *a, struct convo_import_options *opt, int argc,
 			a->rules = optarg;
 			break;
 		case OPT_SESSION_GAP:
-			if (cli_parse_duration(&gap, optarg, "session gap") != 0)
+			if (cli_parse_duration(&gap, optarg, "session gap") != 0) {
+				fprintf(stderr, "try 'convo-import --help'\n");
 				return EXIT_USAGE;
+			}
 			opt->session_gap_ms = gap;
 			break;
 		case OPT_SKIP_BAD:
@@ -227,6 +231,30 @@ setup_time(const struct args *a, struct convo_import_options *opt)
 	return 0;
 }
 
+/* Opens a named input ("-" is standard input); returns an exit code. */
+static int
+open_input(FILE **fp, const char *name)
+{
+	struct stat sb;
+	int err;
+
+	if (strcmp(name, "-") == 0) {
+		*fp = stdin;
+		return 0;
+	}
+	if ((*fp = fopen(name, "rb")) == NULL) {
+		err = errno;
+		cli_error("%s: %s", name, strerror(err));
+		return err == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+	}
+	if (fstat(fileno(*fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		cli_error("%s: is a directory", name);
+		fclose(*fp);
+		return EXIT_NOINPUT;
+	}
+	return 0;
+}
+
 /* Imports one named file and adds to the totals; returns an exit code. */
 static int
 import_one(struct totals *t, struct convo_store *st, const char *name,
@@ -236,20 +264,27 @@ import_one(struct totals *t, struct convo_store *st, const char *name,
 	FILE *fp;
 	int rc;
 
-	if (strcmp(name, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(name, "rb")) == NULL) {
-		cli_error("%s: %s", name, strerror(errno));
+	if ((rc = open_input(&fp, name)) != 0) {
 		t->failed++;
-		return errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+		return rc;
 	}
 	rc = convo_import_file(&res, st, fp, name, opt);
 	if (fp != stdin)
 		fclose(fp);
-	if (rc != 0 && rc != CONVO_EDATA)
-		cli_error("%s: %s", name, rc == CONVO_EIO ? strerror(EIO) :
-		    convo_store_errmsg(st));
-	if (rc == 0 || (rc == CONVO_EDATA && opt->skip_bad && res.records)) {
+	if (rc == CONVO_EIO)
+		cli_error("%s: cannot read: %s", name, strerror(EIO));
+	else if (rc != 0 && rc != CONVO_EDATA) {
+		/* The database failed: the files after this one would too. */
+		cli_error("%s: %s", name, convo_store_errmsg(st));
+		t->fatal = 1;
+	}
+	/*
+	 * With --skip-bad, a file whose bad records were skipped is stored
+	 * (and logged) even when no good record was left: it counts as
+	 * imported, with its skipped records.  Failed files are those
+	 * rejected whole.
+	 */
+	if (rc == 0 || (rc == CONVO_EDATA && opt->skip_bad && res.skipped)) {
 		t->files++;
 		t->conversations_new += res.conversations_new;
 		t->conversations_updated += res.conversations_updated;
@@ -325,7 +360,7 @@ main(int argc, char **argv)
 		if (progress_shown)
 			fputc('\n', stderr);
 		progress_shown = 0;
-		if (rc == EXIT_IOERR || rc == EXIT_SOFTWARE)
+		if (t.fatal)
 			break;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -117,15 +117,11 @@ import_msg(struct import *im, int64_t conv, const struct convo_rec *rec)
 }
 
 static int
-sink(void *ctx, const struct convo_rec *rec)
+store_rec(struct import *im, const struct convo_rec *rec)
 {
-	struct import *im = ctx;
 	int64_t conv;
 	int rc;
 
-	if (++im->n_records % PROGRESS_EVERY == 0 && im->opt->progress)
-		im->opt->progress(im->opt->progress_ctx, im->name,
-		    reader_bytes(im->rd));
 	if ((rc = store_import_conv(&conv, im->si, rec)) != 0)
 		return rc;
 	switch (rec->kind) {
@@ -143,6 +139,41 @@ sink(void *ctx, const struct convo_rec *rec)
 			return CONVO_EINTERNAL;
 		return store_import_event(im->si, conv, rec);
 	}
+}
+
+/* Sources are lower case (model.md): "Web_Widget" is web_widget. */
+static char *
+lower_dup(const char *s)
+{
+	char *copy, *p;
+
+	if ((copy = strdup(s)) == NULL)
+		return NULL;
+	for (p = copy; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return copy;
+}
+
+static int
+sink(void *ctx, const struct convo_rec *rec)
+{
+	struct import *im = ctx;
+	struct convo_rec lowered;
+	int rc;
+
+	if (++im->n_records % PROGRESS_EVERY == 0 && im->opt->progress)
+		im->opt->progress(im->opt->progress_ctx, im->name,
+		    reader_bytes(im->rd));
+	if (rec->source == NULL || strpbrk(rec->source,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL)
+		return store_rec(im, rec);
+	lowered = *rec;
+	if ((lowered.source = lower_dup(rec->source)) == NULL)
+		return CONVO_ENOMEM;
+	rc = store_rec(im, &lowered);
+	free((char *)lowered.source);
+	return rc;
 }
 
 static void

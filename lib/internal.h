@@ -83,11 +83,12 @@ int reader_line(struct reader *r, const char **line, size_t *len,
     const char **why, long *col);
 
 /*
- * Reads the next chunk of raw bytes: at most 64 KiB, from the first byte
- * not yet consumed, with no check or change at all (a BOM, CRs, NUL bytes
- * and invalid UTF-8 come as they are; a UTF-8 sequence or a CRLF may be
- * cut between chunks).  *p is valid until the next call on r.  Returns 1
- * for a chunk (*len > 0), 0 at the end of input, CONVO_EIO on a read error.
+ * Reads the next chunk of raw bytes: 64 KiB (less only at the end), from
+ * the first byte not yet consumed, with no check or change at all (a BOM,
+ * CRs, NUL bytes and invalid UTF-8 come as they are; a UTF-8 sequence or
+ * a CRLF may be cut between chunks).  *p is valid until the next call on
+ * r.  Returns 1 for a chunk (*len > 0), 0 at the end of input, CONVO_EIO
+ * on a read error.
  */
 int reader_read(struct reader *r, const char **p, size_t *len);
 
@@ -218,9 +219,9 @@ struct convo_rec {
 	enum convo_handover handover;	/* HANDOVER: the kind */
 	enum convo_feedback feedback;	/* FEEDBACK: up or down */
 	long feedback_index;	/* FEEDBACK: 0-based index of the message
-				   among the conversation's messages in
-				   time order, or -1 for the latest
-				   assistant message */
+				   among the conversation's assistant
+				   messages in time order, or -1 for the
+				   latest assistant message */
 	int csat;		/* CSAT: 1..5 */
 	const char *lead_name;	/* LEAD */
 	const char *lead_email;
@@ -385,6 +386,28 @@ int store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
  */
 int store_import_finish(struct convo_import_result *res,
     struct store_import *si, const char *format, const char *sha256);
+
+/*
+ * Creates (once per connection) and empties the temporary tables that
+ * list what a write touched (temp.touched, temp.touched_user, ...), for
+ * store_rollup().  store_import_begin() calls it; so does a deletion.
+ */
+int store_touch_reset(struct convo_store *st);
+
+/*
+ * store_list.c: hands the conversations listed in temp.doomed (the
+ * selection of a deletion) to fn, as convo_store_list() would.
+ */
+int store_list_doomed(size_t *n_out, struct convo_store *st,
+    convo_list_fn fn, void *ctx);
+
+/*
+ * store_delete.c: the identity of a forgotten conversation: key hashes
+ * its source ("" for none) and id, id_key its id alone, each as 64 hex
+ * digits and a NUL.
+ */
+void store_forget_keys(char key[65], char id_key[65], const char *source,
+    const char *id);
 
 /* sha256.c: hashes for the import log. */
 struct sha256 {

@@ -647,6 +647,8 @@ read_usage(const struct json_ctx *c, const cJSON *obj, struct convo_usage *u)
 	    json_count(&sub, v, "output_tokens", &u->output_tokens) != 0 ||
 	    read_number(&sub, v, "cost", &u->cost, &u->has_cost) != 0)
 		return CONVO_EDATA;
+	if (u->has_cost && u->cost < 0)
+		return json_fail(c, "'%scost' is negative", path);
 	return 0;
 }
 

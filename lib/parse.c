@@ -210,6 +210,7 @@ looks_binary(const char *head, size_t len)
 enum convo_format
 parse_detect(const char *head, size_t len, const char **why)
 {
+	const char *nl;
 	int f;
 
 	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
@@ -228,6 +229,14 @@ parse_detect(const char *head, size_t len, const char **why)
 		*why = "binary file";
 		return CONVO_FMT_AUTO;
 	}
+	/*
+	 * A transcript without a header starts with '[' too, but its first
+	 * line "[10:30] User: hi" is never JSON.
+	 */
+	nl = memchr(head, '\n', len);
+	if (*head == '[' && parse_text_sniff(head, nl ? (size_t)(nl - head) :
+	    len))
+		return CONVO_FMT_TEXT;
 	if ((f = parse_json_sniff(head, len)) != 0)
 		return (enum convo_format)f;
 	if (parse_text_sniff(head, len))

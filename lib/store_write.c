@@ -8,6 +8,8 @@
  * content and its occurrence among identical messages at the same time in
  * this file, counted in the temporary table "seen".  Re-importing a file,
  * or a longer export of it, so finds every message that is already there.
+ * A conversation deleted with --forget-forever is never created again:
+ * its records are dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,8 @@ enum {
 	S_VARIABLE,
 	S_LEAD,
 	S_LEAD_DERIVED,
+	S_FORGOTTEN,
+	S_FORGOTTEN_ANY,
 	S_COUNT
 };
 
@@ -153,9 +157,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT] =
 	"INSERT OR IGNORE INTO event (conversation_id, ts, type, value,"
 	" message_id, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* The n-th assistant message: thumbs rate only responses. */
 	[S_FEEDBACK_TARGET] =
 	"SELECT id FROM message WHERE conversation_id = ?1"
-	" ORDER BY ts, id LIMIT 1 OFFSET ?2",
+	" AND role = 'assistant' ORDER BY ts, id LIMIT 1 OFFSET ?2",
 	[S_FEEDBACK_LATEST] =
 	"SELECT id FROM message WHERE conversation_id = ?1"
 	" AND role = 'assistant' AND ts <= ?2 ORDER BY ts DESC, id DESC LIMIT 1",
@@ -198,8 +203,21 @@ static const char *const stmt_sql[S_COUNT] = {
 	" created_at = min(created_at, excluded.created_at)"
 	" WHERE email IS NULL AND excluded.email IS NOT NULL"
 	" OR phone IS NULL AND excluded.phone IS NOT NULL"
-	" OR excluded.created_at < created_at"
+	" OR excluded.created_at < created_at",
+	/*
+	 * Conversations deleted with --forget-forever are never created
+	 * again: a record with a source is checked against its own key and
+	 * that of the same id without a source (which it would adopt), one
+	 * without a source against any conversation of that id.
+	 */
+	[S_FORGOTTEN] =
+	"SELECT 1 FROM forgotten WHERE key = ?1 OR key = ?2",
+	[S_FORGOTTEN_ANY] =
+	"SELECT 1 FROM forgotten WHERE id_key = ?1"
 };
+
+/* The conversation id of records that are dropped: it was forgotten. */
+#define CONV_FORGOTTEN 0
 
 struct store_import {
 	struct convo_store *st;
@@ -212,6 +230,7 @@ struct store_import {
 	char *last_source;	/* NULL when the record named none */
 	int64_t last_conv;
 	int64_t last_changed;	/* the conversation marked changed last */
+	int any_forgotten;	/* whether the forgotten table has rows */
 };
 
 static const char temp_tables[] =
@@ -224,8 +243,17 @@ static const char temp_tables[] =
 	"DELETE FROM temp.touched; DELETE FROM temp.seen;"
 	"DELETE FROM temp.touched_user;";
 
+static const char sql_any_forgotten[] =
+	"SELECT EXISTS (SELECT 1 FROM forgotten)";
+
 static const char sql_import_row[] =
 	"INSERT INTO import (kind, at, file) VALUES ('import', ?1, ?2)";
+
+int
+store_touch_reset(struct convo_store *st)
+{
+	return store_exec(st, temp_tables);
+}
 
 int
 store_begin(struct convo_store *st)
@@ -262,6 +290,23 @@ add_import_row(struct store_import *si, const char *file)
 	return rc;
 }
 
+/* Whether any conversation was forgotten: most databases have none. */
+static int
+any_forgotten(struct store_import *si)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = store_prepare(si->st, &s, sql_any_forgotten)) != 0)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		si->any_forgotten = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(si->st, rc, "database error");
+	return 0;
+}
+
 int
 store_import_begin(struct store_import **out, struct convo_store *st,
     const char *file, int64_t now)
@@ -274,9 +319,11 @@ store_import_begin(struct store_import **out, struct convo_store *st,
 		return CONVO_ENOMEM;
 	si->st = st;
 	si->now = now;
-	rc = store_exec(st, temp_tables);
+	rc = store_touch_reset(st);
 	for (i = 0; rc == 0 && i < S_COUNT; i++)
 		rc = store_prepare(st, &si->s[i], stmt_sql[i]);
+	if (rc == 0)
+		rc = any_forgotten(si);
 	if (rc == 0)
 		rc = add_import_row(si, file);
 	if (rc != 0) {
@@ -426,10 +473,37 @@ cached(const struct store_import *si, const struct convo_rec *rec)
 	return strcmp(rec->source, si->last_source) == 0;
 }
 
+/* Whether rec's conversation, about to be created, was forgotten. */
+static int
+forgotten(int *gone, struct store_import *si, const struct convo_rec *rec)
+{
+	char key[65], id_key[65], bare[65];
+	sqlite3_stmt *s;
+	int64_t one;
+
+	*gone = 0;
+	if (!si->any_forgotten)
+		return 0;
+	store_forget_keys(key, id_key, rec->source ? rec->source : "",
+	    rec->conv_id);
+	if (rec->source == NULL) {
+		s = si->s[S_FORGOTTEN_ANY];
+		store_bind_text(s, 1, id_key);
+	} else {
+		store_forget_keys(bare, id_key, "", rec->conv_id);
+		s = si->s[S_FORGOTTEN];
+		store_bind_text(s, 1, key);
+		store_bind_text(s, 2, bare);
+	}
+	return step_id(si, s, &one, gone);
+}
+
 /*
  * Resolves a conversation: by id and source; a record with a source adopts
  * a conversation of that id that had none; a record without one takes the
  * conversation of that id without a source, else the latest of that id.
+ * A conversation that does not exist and was forgotten is not created:
+ * *conv is CONV_FORGOTTEN.
  */
 static int
 conv_resolve(int64_t *conv, int *is_new, struct store_import *si,
@@ -457,6 +531,12 @@ conv_resolve(int64_t *conv, int *is_new, struct store_import *si,
 			store_bind_text(s, 2, rec->source);
 			return store_step_done(si->st, s);
 		}
+	}
+	if ((rc = forgotten(&found, si, rec)) != 0)
+		return rc;
+	if (found) {
+		*conv = CONV_FORGOTTEN;
+		return 0;
 	}
 	*is_new = 1;
 	return conv_insert(conv, si, rec);
@@ -533,13 +613,18 @@ store_import_conv(int64_t *conv, struct store_import *si,
 	else {
 		if ((rc = conv_resolve(conv, &is_new, si, rec)) != 0)
 			return rc;
-		sqlite3_bind_int64(s, 1, *conv);
-		sqlite3_bind_int(s, 2, is_new);
-		if ((rc = store_step_done(si->st, s)) != 0)
-			return rc;
+		if (*conv != CONV_FORGOTTEN) {
+			sqlite3_bind_int64(s, 1, *conv);
+			sqlite3_bind_int(s, 2, is_new);
+			if ((rc = store_step_done(si->st, s)) != 0)
+				return rc;
+		}
 		if ((rc = cache_conv(si, rec, *conv)) != 0)
 			return rc;
 	}
+	/* The records of a forgotten conversation are dropped silently. */
+	if (*conv == CONV_FORGOTTEN)
+		return 0;
 	if (rec->kind == CONVO_REC_CONV)
 		return conv_apply(si, *conv, rec);
 	return 0;
@@ -694,6 +779,11 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 	int64_t n, ts = sm->m->ts;
 	int rc, ours;
 
+	*is_new = 0;
+	if (conv == CONV_FORGOTTEN) {
+		*msg_id = 0;
+		return 0;
+	}
 	if ((rc = msg_insert(si, conv, nth_key(sm->key, 0), sm)) != 0 ||
 	    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
 		return rc;
@@ -811,6 +901,8 @@ store_import_event(struct store_import *si, int64_t conv,
 	sqlite3_stmt *s;
 	int rc;
 
+	if (conv == CONV_FORGOTTEN)
+		return 0;
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
@@ -841,6 +933,8 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	sqlite3_stmt *s;
 	uint64_t key = HASH64_INIT;
 
+	if (conv == CONV_FORGOTTEN)
+		return 0;
 	if (derived) {
 		s = si->s[S_LEAD_DERIVED];
 		sqlite3_bind_int64(s, 1, conv);
