@@ -143,12 +143,23 @@ configure(struct convo_store *st, int busy_ms)
 	sqlite3_extended_result_codes(st->db, 1);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
 		return rc;
-	if ((rc = store_exec(st, "PRAGMA journal_mode = WAL")) != 0)
-		return rc;
-	if ((rc = store_exec(st, "PRAGMA synchronous = NORMAL")) != 0)
-		return rc;
 	/* A bounded page cache of 64 MiB: memory stays flat. */
 	return store_exec(st, "PRAGMA cache_size = -65536");
+}
+
+/*
+ * WAL mode lets readers go on while an import writes.  It is set once the
+ * schema is known to be ours: a database that is refused is left exactly
+ * as it was, header included.
+ */
+static int
+use_wal(struct convo_store *st)
+{
+	int rc;
+
+	if ((rc = store_exec(st, "PRAGMA journal_mode = WAL")) != 0)
+		return rc;
+	return store_exec(st, "PRAGMA synchronous = NORMAL");
 }
 
 /* Opens and prepares the database; on failure st->errmsg says why. */
@@ -174,8 +185,9 @@ open_db(struct convo_store *st, const char *path, enum convo_open_mode mode,
 		    path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		return CONVO_ECREATE;
 	}
-	if ((rc = configure(st, busy_ms)) == 0)
-		rc = migrate(st);
+	if ((rc = configure(st, busy_ms)) == 0 && (rc = migrate(st)) == 0 &&
+	    mode != CONVO_OPEN_MEMORY)
+		rc = use_wal(st);
 	if (rc == CONVO_EDB) {
 		/* Typically "file is not a database". */
 		snprintf(st->errmsg, sizeof(st->errmsg), "cannot use '%s': %s",
