@@ -6,8 +6,10 @@
  * The input is streamed.  A small scanner that knows only strings and
  * brackets cuts the top level into elements, and cJSON parses each
  * element on its own, so memory stays flat however long the array.  An
- * element may be at most CONVO_MAX_RECORD bytes, and so may a line (the
- * reader's limit), which a minified array on one line soon passes.
+ * element may be at most CONVO_MAX_RECORD bytes.  An array is read in raw
+ * chunks, not lines, so that a minified array on one line (JSON.stringify)
+ * may be any length; objects are read by lines, each at most
+ * CONVO_MAX_RECORD bytes (the reader's limit).
  *
  * When the first object ends on the line where it starts, the file is
  * read as JSON Lines: an object that does not end on its line is bad, and
@@ -51,6 +53,20 @@ struct frame {
 	size_t depth;		/* brackets open; 0 in a bare scalar */
 };
 
+/*
+ * Reading an array raw: what the reader does for lines, done here as the
+ * bytes go by.
+ */
+struct raw {
+	long col;		/* column of the next byte */
+	int bol;		/* no byte read yet on this line */
+	size_t prev_len;	/* length of the line before */
+	size_t bom;		/* bytes of a BOM still to skip */
+	int cr;			/* a CR held back: dropped before a newline */
+	char cut[4];		/* a UTF-8 sequence cut by the chunk's end */
+	size_t n_cut;
+};
+
 struct doc {
 	struct parser *p;
 	enum layout layout;
@@ -63,6 +79,7 @@ struct doc {
 	long col;
 	long lineno;		/* the line being read */
 	size_t line_len;	/* and its length */
+	struct raw raw;		/* reading an array raw */
 };
 
 static void
@@ -358,26 +375,235 @@ finish(struct doc *d)
 	return 0;
 }
 
-int
-parse_json(struct parser *p)
+/* Reads by lines: objects, and JSON Lines. */
+static int
+read_lines(struct doc *d)
 {
-	struct doc d;
 	const char *line = NULL, *why = NULL;
 	size_t len = 0;
 	long col = 0;
 	int rc;
 
-	memset(&d, 0, sizeof(d));
-	d.p = p;
-	buf_init(&d.text, CONVO_MAX_RECORD);
-	while ((rc = reader_line(p->rd, &line, &len, &why, &col)) != 0) {
+	while ((rc = reader_line(d->p->rd, &line, &len, &why, &col)) != 0) {
 		if (rc == CONVO_EDATA)
-			rc = bad_line(&d, why, col);
+			rc = bad_line(d, why, col);
 		else if (rc > 0)
-			rc = feed_line(&d, line, len);
+			rc = feed_line(d, line, len);
 		if (rc != 0)
 			break;
 	}
+	return rc;
+}
+
+/*
+ * Reading an array raw.  What reader_line() does is done here as the
+ * bytes go by: lines and columns are counted, a BOM at the start is
+ * skipped, a CR before a newline or at the end is dropped, and a NUL byte
+ * or invalid UTF-8 ends the parse.  The bytes before such a byte are
+ * handled first, so whatever elements end before it are handed on,
+ * wherever the chunks happen to be cut.
+ */
+
+/* Feeds n bytes of a line; a CR at the end is held back. */
+static int
+raw_text(struct doc *d, const char *s, size_t n)
+{
+	struct raw *w = &d->raw;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	w->bol = 0;
+	if (w->cr) {
+		w->cr = 0;
+		if ((rc = feed(d, "\r", 1, w->col++)) != 0)
+			return rc;
+	}
+	if (s[n - 1] == '\r') {
+		w->cr = 1;
+		n--;
+	}
+	rc = feed(d, s, n, w->col);
+	w->col += (long)n;
+	return rc;
+}
+
+/* A newline: white space, or part of a multi-line element. */
+static int
+raw_newline(struct doc *d)
+{
+	struct raw *w = &d->raw;
+	int rc;
+
+	w->cr = 0;
+	rc = feed(d, "\n", 1, w->col);
+	w->prev_len = (size_t)w->col - 1;
+	w->col = 1;
+	w->bol = 1;
+	d->lineno++;
+	return rc;
+}
+
+static int
+raw_lines(struct doc *d, const char *s, size_t n)
+{
+	const char *nl;
+	size_t k;
+	int rc;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		k = nl != NULL ? (size_t)(nl - s) : n;
+		if ((rc = raw_text(d, s, k)) != 0 || nl == NULL)
+			return rc;
+		if ((rc = raw_newline(d)) != 0)
+			return rc;
+		s += k + 1;
+		n -= k + 1;
+	}
+	return 0;
+}
+
+/* A NUL byte or invalid UTF-8 at the next byte. */
+static int
+raw_bad(struct doc *d, const char *why)
+{
+	/* A CR held back is inside the line, so it has a column. */
+	long col = d->raw.col + d->raw.cr;
+
+	/* As with a bad line in an array (bad_line()), the parse ends. */
+	parse_error(d->p, d->lineno, col, "%s", why);
+	return CONVO_EDATA;
+}
+
+/* Completes, from the start of s, the sequence the last chunk cut. */
+static int
+raw_uncut(struct doc *d, const char **s, size_t *n)
+{
+	struct raw *w = &d->raw;
+	size_t k;
+
+	while (*n > 0 && utf8_tail(w->cut, w->n_cut) != 0 &&
+	    ((unsigned char)**s & 0xc0) == 0x80) {
+		w->cut[w->n_cut++] = **s;
+		(*s)++;
+		(*n)--;
+	}
+	if (*n == 0 && utf8_tail(w->cut, w->n_cut) != 0)
+		return 0;	/* still cut: wait for the next chunk */
+	if (utf8_check(w->cut, w->n_cut) != 0)
+		return raw_bad(d, "invalid UTF-8");
+	k = w->n_cut;
+	w->n_cut = 0;
+	return raw_text(d, w->cut, k);
+}
+
+/*
+ * Feeds a chunk up to its first NUL byte or invalid UTF-8.  A sequence
+ * cut by the chunk's end is held back until the next chunk completes it.
+ */
+static int
+raw_chunk(struct doc *d, const char *s, size_t n)
+{
+	struct raw *w = &d->raw;
+	const char *nul;
+	size_t k, tail, bad;
+	int rc;
+
+	k = w->bom < n ? w->bom : n;
+	w->bom -= k;
+	s += k;
+	n -= k;
+	if (w->n_cut > 0 &&
+	    ((rc = raw_uncut(d, &s, &n)) != 0 || w->n_cut > 0))
+		return rc;
+	nul = memchr(s, '\0', n);
+	k = nul != NULL ? (size_t)(nul - s) : n;
+	tail = nul != NULL ? 0 : utf8_tail(s, n);
+	bad = utf8_check(s, k - tail);
+	if ((rc = raw_lines(d, s, bad != 0 ? bad - 1 : k - tail)) != 0)
+		return rc;
+	if (bad != 0)
+		return raw_bad(d, "invalid UTF-8");
+	if (nul != NULL)
+		return raw_bad(d, "NUL byte");
+	memcpy(w->cut, s + k - tail, tail);
+	w->n_cut = tail;
+	return 0;
+}
+
+/* The end of the input, where reader_line() would have seen it. */
+static int
+raw_end(struct doc *d)
+{
+	struct raw *w = &d->raw;
+
+	if (w->n_cut > 0)
+		return raw_bad(d, "invalid UTF-8");
+	w->cr = 0;
+	if (w->bol && d->lineno > 1) {
+		/* A newline ended the last line: that one is the last. */
+		d->lineno--;
+		d->line_len = w->prev_len;
+		return 0;
+	}
+	d->line_len = (size_t)w->col - 1;
+	/* feed_line() ends a last line without a newline with one too. */
+	return feed(d, "\n", 1, w->col);
+}
+
+static int
+read_raw(struct doc *d)
+{
+	const char *s;
+	size_t n;
+	int rc;
+
+	d->lineno = 1;
+	d->raw.col = 1;
+	d->raw.bol = 1;
+	while ((rc = reader_read(d->p->rd, &s, &n)) > 0) {
+		if ((rc = raw_chunk(d, s, n)) != 0)
+			return rc;
+	}
+	return rc < 0 ? rc : raw_end(d);
+}
+
+/*
+ * Whether the input is an array, to be read raw: its first byte after a
+ * BOM and white space is '['.  *bom is set to the length of the BOM.
+ * Only the first 64 KiB are looked at; an array after more white space
+ * than that is read by lines.
+ */
+static int
+is_array(size_t *bom, struct reader *rd)
+{
+	const char *head;
+	size_t len, i;
+	int rc;
+
+	if ((rc = reader_peek(rd, &head, &len, 64u << 10)) != 0)
+		return rc;
+	*bom = len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (i = *bom; i < len && head[i] != '\0' &&
+	    (unsigned char)head[i] <= ' '; i++)
+		continue;
+	return i < len && head[i] == '[';
+}
+
+int
+parse_json(struct parser *p)
+{
+	struct doc d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.p = p;
+	buf_init(&d.text, CONVO_MAX_RECORD);
+	if ((rc = is_array(&d.raw.bom, p->rd)) > 0)
+		rc = read_raw(&d);
+	else if (rc == 0)
+		rc = read_lines(&d);
 	if (rc == 0)
 		rc = finish(&d);
 	buf_release(&d.text);

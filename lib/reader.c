@@ -259,13 +259,14 @@ reader_line(struct reader *r, const char **line, size_t *len,
 int
 reader_read(struct reader *r, const char **p, size_t *len)
 {
-	if (r->in_pos == r->in_len) {
+	/* Whole chunks, whatever a peek or a line left in the buffer. */
+	if (r->in_len - r->in_pos < CHUNK) {
 		refill(r);
 		if (r->error)
 			return CONVO_EIO;
-		if (r->in_len == 0)
-			return 0;
 	}
+	if (r->in_pos == r->in_len)
+		return 0;
 	r->raw = 1;
 	*p = r->in + r->in_pos;
 	*len = r->in_len - r->in_pos;

@@ -5,7 +5,6 @@
  */
 #include "convo.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,216 +12,7 @@
 
 #include "internal.h"
 #include "tap.h"
-
-#define MAX_GOT 64
-
-/* What a parse handed on, each record and diagnostic as one line. */
-static struct {
-	int n_rec;
-	char rec[MAX_GOT][512];
-	int n_diag;
-	char diag[MAX_GOT][300];
-} got;
-
-static const char *const kinds[] = {
-	"conv", "msg", "handover", "feedback", "csat", "survey", "lead",
-	"var", "end"
-};
-
-static void
-add(char *out, const char *fmt, ...)
-{
-	size_t n = strlen(out);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out + n, 512 - n, fmt, ap);
-	va_end(ap);
-}
-
-static void
-add_str(char *out, const char *name, const char *s)
-{
-	if (s != NULL)
-		add(out, " %s=%s", name, s);
-}
-
-static void
-add_usage(char *out, const struct convo_usage *u)
-{
-	if (u->input_tokens != CONVO_NUM_NONE)
-		add(out, " in=%lld", (long long)u->input_tokens);
-	if (u->output_tokens != CONVO_NUM_NONE)
-		add(out, " out=%lld", (long long)u->output_tokens);
-	if (u->has_cost)
-		add(out, " cost=%g", u->cost);
-}
-
-static void
-add_time(char *out, const char *name, int64_t t)
-{
-	if (t != CONVO_TIME_NONE)
-		add(out, " %s=%lld", name, (long long)t);
-}
-
-static void
-add_conv(char *out, const struct convo_conv_fields *f)
-{
-	add_str(out, "user", f->user);
-	add_str(out, "assistant", f->assistant);
-	add_str(out, "device", f->device);
-	add_str(out, "browser", f->browser);
-	add_str(out, "country", f->country);
-	add_str(out, "region", f->region);
-	add_str(out, "city", f->city);
-	add_str(out, "status", f->status);
-	add_time(out, "started", f->started_at);
-	add_time(out, "ended", f->ended_at);
-	add_str(out, "reason", f->end_reason);
-	if (f->csat != 0)
-		add(out, " csat=%d", f->csat);
-	add_usage(out, &f->usage);
-}
-
-static void
-add_msg(char *out, const struct convo_msg_fields *m)
-{
-	add(out, " role=%s", role_name(m->role));
-	add_time(out, "at", m->ts);
-	if (m->text != NULL)
-		add(out, " text=[%.*s]", (int)m->text_len, m->text);
-	add_str(out, "click", m->click_type);
-	add_str(out, "title", m->click_title);
-	add_str(out, "target", m->click_target);
-	if (m->fallback != CONVO_BOOL_NONE)
-		add(out, " fallback=%d", m->fallback);
-	add_str(out, "intent", m->intent);
-	if (m->has_confidence)
-		add(out, " conf=%g", m->confidence);
-	add_str(out, "agent", m->agent);
-	if (m->feedback != CONVO_FEEDBACK_NONE)
-		add(out, " feedback=%s", feedback_name(m->feedback));
-	if (m->handover != CONVO_HANDOVER_NONE)
-		add(out, " handover=%s", handover_name(m->handover));
-	add_str(out, "media", m->media_type);
-	add_str(out, "name", m->media_name);
-	add_str(out, "url", m->media_url);
-	add_usage(out, &m->usage);
-}
-
-static void
-add_event(char *out, const struct convo_rec *r)
-{
-	if (r->kind == CONVO_REC_HANDOVER)
-		add(out, " kind=%s", handover_name(r->handover));
-	if (r->kind == CONVO_REC_FEEDBACK)
-		add(out, " value=%s index=%ld", feedback_name(r->feedback),
-		    r->feedback_index);
-	if (r->kind == CONVO_REC_CSAT)
-		add(out, " score=%d", r->csat);
-	add_str(out, "name", r->lead_name);
-	add_str(out, "email", r->lead_email);
-	add_str(out, "phone", r->lead_phone);
-	add_str(out, "var", r->var_name);
-	add_str(out, "value", r->var_value);
-	add_str(out, "from", r->var_source);
-	add_str(out, "reason", r->end_reason);
-}
-
-static int
-sink(void *ctx, const struct convo_rec *r)
-{
-	char *out;
-
-	(void)ctx;
-	if (got.n_rec == MAX_GOT)
-		return CONVO_EINTERNAL;
-	out = got.rec[got.n_rec++];
-	snprintf(out, 512, "%s %ld %s", kinds[r->kind], r->line, r->conv_id);
-	if (r->source != NULL)
-		add(out, "@%s", r->source);
-	add_time(out, "ts", r->ts);
-	if (r->kind == CONVO_REC_CONV)
-		add_conv(out, &r->conv);
-	if (r->kind == CONVO_REC_MSG)
-		add_msg(out, &r->msg);
-	add_event(out, r);
-	return 0;
-}
-
-static void
-diag(void *ctx, const struct convo_diag *d)
-{
-	(void)ctx;
-	if (got.n_diag < MAX_GOT)
-		snprintf(got.diag[got.n_diag++], 300, "%s:%ld:%ld: %s%s",
-		    d->file, d->line, d->col,
-		    d->severity == CONVO_SEV_WARNING ? "warning: " : "",
-		    d->message);
-}
-
-static int
-run_fp(FILE *fp, int skip_bad)
-{
-	struct reader *rd;
-	struct parser p;
-	int rc;
-
-	memset(&got, 0, sizeof(got));
-	if (reader_new(&rd, fp) != 0)
-		return CONVO_ENOMEM;
-	memset(&p, 0, sizeof(p));
-	p.rd = rd;
-	p.file = "t.json";
-	p.skip_bad = skip_bad;
-	p.date = CONVO_TIME_NONE;
-	p.sink = sink;
-	p.diag = diag;
-	rc = parse_json(&p);
-	if (p.n_records != got.n_rec)
-		rc = CONVO_EINTERNAL;
-	reader_free(rd);
-	return rc;
-}
-
-/* Parses text (n bytes, or strlen when n is 0). */
-static int
-run_n(const char *text, size_t n, int skip_bad)
-{
-	FILE *fp;
-	int rc;
-
-	if (n == 0)
-		n = strlen(text);
-	if ((fp = fmemopen((void *)(uintptr_t)text, n, "r")) == NULL)
-		return CONVO_EIO;
-	rc = run_fp(fp, skip_bad);
-	fclose(fp);
-	return rc;
-}
-
-static int
-run(const char *text, int skip_bad)
-{
-	return run_n(text, 0, skip_bad);
-}
-
-static int
-run_file(const char *name, int skip_bad)
-{
-	char path[256];
-	FILE *fp;
-	int rc;
-
-	snprintf(path, sizeof(path), "testdata/json/%s", name);
-	if ((fp = fopen(path, "r")) == NULL) {
-		memset(&got, 0, sizeof(got));
-		return CONVO_ENOENT;
-	}
-	rc = run_fp(fp, skip_bad);
-	fclose(fp);
-	return rc;
-}
+#include "parse_harness.h"
 
 /* One conversation with one message: the text of a JSON element. */
 #define MSG1(id) "{\"id\":\"" id "\",\"messages\":[{\"ts\":" \
@@ -230,18 +20,6 @@ run_file(const char *name, int skip_bad)
 #define CONV1(id, line) "conv " #line " " id
 #define MSG1_REC(id, line) "msg " #line " " id \
 	" ts=1795170615000 role=user at=1795170615000 text=[Hi]"
-
-/* Runs text and checks it returned rc and gave one diagnostic, want. */
-static void
-one_error(const char *text, int skip_bad, int want_rc, const char *want,
-    const char *name)
-{
-	int rc = run(text, skip_bad);
-
-	is_int(rc, want_rc, name);
-	is_int(got.n_diag, 1, name);
-	is_str(got.diag[0], want, name);
-}
 
 static void
 test_array(void)
@@ -642,39 +420,242 @@ test_reader_errors(void)
 	is_int(got.n_diag, 1, "bad UTF-8 in an array: stops");
 }
 
-static int fail_after = -1;
+/*
+ * Arrays are read in raw chunks: a line may be any length, and the checks
+ * the reader makes on a line are made as the bytes go by.
+ */
 
-static int
-failing_sink(void *ctx, const struct convo_rec *r)
+static char *
+must_malloc(size_t n)
 {
-	if (got.n_rec == fail_after)
-		return CONVO_EIO;
-	return sink(ctx, r);
+	char *p = malloc(n);
+
+	if (p == NULL) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+#define LONG_N 30		/* conversations in the long line */
+#define LONG_TEXT (300u << 10)	/* the length of the text of each */
+
+/*
+ * Writes a minified array of LONG_N conversations on one line into text;
+ * returns its length, and *last_col is where the last element starts.
+ */
+static size_t
+long_line(char *text, long *last_col)
+{
+	size_t n = 0;
+	int i;
+
+	text[n++] = '[';
+	for (i = 0; i < LONG_N; i++) {
+		if (i > 0)
+			text[n++] = ',';
+		*last_col = (long)n + 1;
+		n += (size_t)snprintf(text + n, 128, "{\"id\":\"L%02d\","
+		    "\"messages\":[{" TS ",\"role\":\"user\",\"text\":\"", i);
+		memset(text + n, 'x', LONG_TEXT);
+		n += LONG_TEXT;
+		memcpy(text + n, "\"}]}", 4);
+		n += 4;
+	}
+	text[n++] = ']';
+	return n;
+}
+
+static void
+test_long_line(void)
+{
+	char *text = must_malloc(LONG_N * (LONG_TEXT + 128) + 16);
+	char want[300];
+	long col;
+	size_t n = long_line(text, &col);
+
+	ok(n > CONVO_MAX_RECORD, "one line: longer than 8 MiB");
+	is_int(run_n(text, n, 0), 0, "one line: parses");
+	is_int(got.n_diag, 0, "one line: no diagnostics");
+	is_int(got.n_rec, 2 * LONG_N, "one line: every record");
+	is_str(got.rec[2 * LONG_N - 2], CONV1("L29", 1), "one line: the last");
+
+	/* Columns are counted along the whole line. */
+	memcpy(text + col + 5, "[1,2]", 5);
+	is_int(run_n(text, n, 1), 0, "one line, bad last element: skip_bad");
+	is_int(got.n_rec, 2 * LONG_N - 2, "  the others");
+	snprintf(want, sizeof(want), "t.json:1:%ld: 'id' is not a string or "
+	    "an integer", col);
+	is_str(got.diag[0], want, "  its column");
+	memcpy(text + col + 5, "\"L29\"", 5);
+
+	text[n - 6] = '\xff';
+	is_int(run_n(text, n, 1), CONVO_EDATA, "one line, bad UTF-8 far on");
+	is_int(got.n_rec, 2 * LONG_N - 2, "  the elements before");
+	snprintf(want, sizeof(want), "t.json:1:%zu: invalid UTF-8", n - 5);
+	is_str(got.diag[0], want, "  its column");
+	text[n - 6] = '\0';
+	is_int(run_n(text, n, 1), CONVO_EDATA, "one line, NUL at the end");
+	snprintf(want, sizeof(want), "t.json:1:%zu: NUL byte", n - 5);
+	is_str(got.diag[0], want, "  its column");
+	free(text);
+}
+
+/* An element over CONVO_MAX_RECORD on one line; a JSON Lines line too. */
+static void
+test_big_one_line(void)
+{
+	static const char head[] = "[" MSG1("a") ",{\"id\":\"big\",\"pad\":\"";
+	static const char tail[] = "\"}," MSG1("b") "]";
+	static const char lhead[] = MSG1("a") "\n{\"id\":\"big\",\"pad\":\"";
+	static const char ltail[] = "\"}\n" MSG1("b") "\n";
+	size_t pad = 10u << 20, n;
+	char *text = must_malloc(pad + 512), want[300];
+
+	n = strlen(head);
+	memcpy(text, head, n);
+	memset(text + n, 'a', pad);
+	memcpy(text + n + pad, tail, sizeof(tail));
+	n += pad + strlen(tail);
+	is_int(run_n(text, n, 0), CONVO_EDATA, "big element on one line");
+	is_int(got.n_rec, 2, "  the one before is handed on");
+	snprintf(want, sizeof(want), "t.json:1:%zu: conversation larger than "
+	    "8 MiB", sizeof("[" MSG1("a") ","));
+	is_str(got.diag[0], want, "  where it starts");
+	is_int(run_n(text, n, 1), 0, "big element on one line: skip_bad");
+	is_int(got.n_diag, 1, "  one diagnostic");
+	is_int(got.n_rec, 4, "  the next is handed on");
+	is_str(got.rec[2], CONV1("b", 1), "  on line 1");
+
+	/* JSON Lines are still read by lines, and bounded by them. */
+	n = strlen(lhead);
+	memcpy(text, lhead, n);
+	memset(text + n, 'a', pad);
+	memcpy(text + n + pad, ltail, sizeof(ltail));
+	n += pad + strlen(ltail);
+	is_int(run_n(text, n, 1), 0, "long JSON Lines line: skip_bad");
+	is_int(got.n_rec, 4, "  the lines around it");
+	snprintf(want, sizeof(want), "t.json:2:%ld: line longer than 8 MiB",
+	    (long)CONVO_MAX_RECORD + 1);
+	is_str(got.diag[0], want, "  where");
+	free(text);
+}
+
+/* NUL bytes and invalid UTF-8 in an array, and how CRs count. */
+static void
+test_raw_checks(void)
+{
+	static const char nul[] = "[" MSG1("a") ",{\"id\":\"x\0\"}," MSG1("b")
+	    "]";
+	static const char cr_nul[] = "[" MSG1("a") ",\r{\"id\":\"\0\"}]";
+	char want[300];
+
+	is_int(run("[" MSG1("a") ",{\"id\":\"x\xffy\"}," MSG1("b") "]", 1),
+	    CONVO_EDATA, "bad UTF-8 in a one-line array");
+	is_int(got.n_rec, 2, "  the one before is handed on");
+	is_int(got.n_diag, 1, "  then it stops");
+	snprintf(want, sizeof(want), "t.json:1:%zu: invalid UTF-8",
+	    sizeof("[" MSG1("a") ",{\"id\":\"x"));
+	is_str(got.diag[0], want, "  where");
+
+	is_int(run_n(nul, sizeof(nul) - 1, 1), CONVO_EDATA,
+	    "NUL in a one-line array");
+	is_int(got.n_rec, 2, "  the one before is handed on");
+	snprintf(want, sizeof(want), "t.json:1:%zu: NUL byte",
+	    sizeof("[" MSG1("a") ",{\"id\":\"x"));
+	is_str(got.diag[0], want, "  where");
+
+	is_int(run_n(cr_nul, sizeof(cr_nul) - 1, 0), CONVO_EDATA,
+	    "NUL after a CR inside a line");
+	snprintf(want, sizeof(want), "t.json:1:%zu: NUL byte",
+	    sizeof("[" MSG1("a") ",\r{\"id\":\""));
+	is_str(got.diag[0], want, "  the CR has a column");
+
+	one_error("\xef\xbb\xbf[\r\n" MSG1("a") ",\r\n  {\"id\":\"\xc3(\"}]"
+	    "\r\n", 0, CONVO_EDATA, "t.json:3:10: invalid UTF-8",
+	    "bad UTF-8 after a BOM and CRLFs");
+	snprintf(want, sizeof(want), "t.json:1:%zu: invalid UTF-8",
+	    sizeof("[" MSG1("a") ",{\"id\":\""));
+	one_error("[" MSG1("a") ",{\"id\":\"\xe2\x82", 0, CONVO_EDATA, want,
+	    "UTF-8 cut by the end of the input");
+
+	one_error("\xef\xbb\xbf[{\"id\":1.5}]", 0, CONVO_EDATA,
+	    "t.json:1:2: 'id' is not a string or an integer",
+	    "a BOM has no column");
+	one_error("[\r\n" MSG1("a") "\r\n,\r\n{\"id\":1.5}\r\n]\r\n", 1, 0,
+	    "t.json:4:1: 'id' is not a string or an integer", "CRLF lines");
+	is_str(got.rec[0], CONV1("a", 2), "CRLF lines: the line of the first");
+	one_error("[{\"id\":\"a\"},\r{\"id\":1.5}]", 0, CONVO_EDATA,
+	    "t.json:1:14: 'id' is not a string or an integer",
+	    "a CR inside a line has a column");
+	one_error("[{\"id\":\"a\"}\r\n", 0, CONVO_EDATA,
+	    "t.json:1:12: unexpected end of file, array not closed",
+	    "the end after a CRLF: on the last line");
+	one_error("[{\"id\":\"a\"}\r", 0, CONVO_EDATA,
+	    "t.json:1:12: unexpected end of file, array not closed",
+	    "the end after a CR");
+	one_error("[\r\n\r", 0, CONVO_EDATA,
+	    "t.json:2:1: unexpected end of file, array not closed",
+	    "the end after a lone CR on a line");
+}
+
+/*
+ * A character cut between the reader's 64 KiB chunks: white space in the
+ * array moves it to the end of the first chunk, cut after each of its
+ * bytes in turn.
+ */
+static void
+test_straddle(void)
+{
+	static const char *const chars[] = {
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9d\x84\x9e",
+		"\xe2\x82(", "\xf0\x80\x80\xaf"		/* two bad ones */
+	};
+	static const char head[] = "{\"id\":\"s\",\"messages\":[{" TS
+	    ",\"role\":\"user\",\"text\":\"ab";
+	size_t chunk = 64u << 10, c, k, len, n;
+	char *text = must_malloc(chunk + 256), want[300], name[100];
+
+	for (c = 0; c < sizeof(chars) / sizeof(chars[0]); c++) {
+		len = strlen(chars[c]);
+		for (k = 1; k < len; k++) {
+			/* '[', white space, head, chars[c] at chunk - k. */
+			n = chunk - k - strlen(head);
+			text[0] = '[';
+			memset(text + 1, ' ', n - 1);
+			memcpy(text + n, head, strlen(head));
+			n += strlen(head);
+			n += (size_t)snprintf(text + n, 64, "%scd\"}]}]",
+			    chars[c]);
+			snprintf(name, sizeof(name), "a %zu-byte character cut "
+			    "after %zu", len, k);
+			if (c < 3) {
+				is_int(run_n(text, n, 0), 0, name);
+				snprintf(want, sizeof(want), "msg 1 s "
+				    "ts=1795170615000 role=user "
+				    "at=1795170615000 text=[ab%scd]", chars[c]);
+				is_str(got.rec[1], want, "  whole");
+				continue;
+			}
+			is_int(run_n(text, n, 0), CONVO_EDATA, name);
+			snprintf(want, sizeof(want), "t.json:1:%zu: invalid "
+			    "UTF-8", chunk - k + 1);
+			is_str(got.diag[0], want, "  bad, where it starts");
+		}
+	}
+	free(text);
 }
 
 /* A sink error ends the parse at once and is returned as it is. */
 static void
 test_sink_error(void)
 {
-	struct reader *rd;
-	struct parser p;
-	static const char text[] = "[" MSG1("a") "," MSG1("b") "]";
-	FILE *fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
-
-	memset(&got, 0, sizeof(got));
-	memset(&p, 0, sizeof(p));
-	if (fp == NULL || reader_new(&rd, fp) != 0)
-		return;
-	p.rd = rd;
-	p.file = "t.json";
-	p.sink = failing_sink;
-	p.diag = diag;
-	fail_after = 1;
-	is_int(parse_json(&p), CONVO_EIO, "sink error: returned");
+	harness.sink_fails_after = 1;
+	is_int(run("[" MSG1("a") "," MSG1("b") "]", 0), CONVO_EIO,
+	    "sink error: returned");
+	harness.sink_fails_after = -1;
 	is_int(got.n_rec, 1, "sink error: no more records");
 	is_int(got.n_diag, 0, "sink error: no diagnostic");
-	reader_free(rd);
-	fclose(fp);
 }
 
 int
@@ -682,6 +663,10 @@ main(void)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
+	harness.parse = parse_json;
+	harness.file = "t.json";
+	harness.testdata = "testdata/json";
+	harness.flags = HARNESS_KEYED | HARNESS_DIAG_FILE;
 	test_array();
 	test_lines_and_object();
 	test_empty();
@@ -693,6 +678,10 @@ main(void)
 	test_variables();
 	test_big();
 	test_reader_errors();
+	test_long_line();
+	test_big_one_line();
+	test_raw_checks();
+	test_straddle();
 	test_sink_error();
 	return done_testing();
 }

@@ -1,7 +1,7 @@
 /*
  * test_reader.c: unit tests of lib/reader.c and lib/hash.c: lines and
  * their numbers, line endings, the BOM, NUL bytes, invalid UTF-8, the
- * line ceiling, peeking, read errors, SHA-256 and FNV-1a.
+ * line ceiling, peeking, raw chunks, read errors, SHA-256 and FNV-1a.
  */
 #include "convo.h"
 
@@ -230,6 +230,21 @@ test_utf8_check(void)
 	is_int(utf8_check("a\xc3(", 3), 2, "a bad continuation");
 	/* len, not a NUL, ends the text. */
 	is_int(utf8_check("ok\xff", 2), 0, "only len bytes are checked");
+
+	is_int(utf8_tail("", 0), 0, "tail: empty");
+	is_int(utf8_tail("abc", 3), 0, "tail: ASCII");
+	is_int(utf8_tail("ab\xc3", 3), 1, "tail: a two-byte lead");
+	is_int(utf8_tail("\xc3\xa9", 2), 0, "tail: a whole two-byte");
+	is_int(utf8_tail("x\xe2\x82", 3), 2, "tail: two of three");
+	is_int(utf8_tail("\xf0\x9d\x84", 3), 3, "tail: three of four");
+	is_int(utf8_tail("\xf0\x9d\x84\x9e", 4), 0, "tail: a whole four-byte");
+	is_int(utf8_tail("\xe2", 1), 1, "tail: a lead alone");
+	is_int(utf8_tail("a\x80\x80\x80", 4), 0,
+	    "tail: continuations without a lead");
+	is_int(utf8_tail("a\xff", 2), 0, "tail: not a lead byte");
+	is_int(utf8_tail("a\xc0", 2), 0, "tail: C0 never leads");
+	/* What to make of the sequence once whole is utf8_check()'s job. */
+	is_int(utf8_tail("\xe0\x80", 2), 2, "tail: overlong, not yet known");
 }
 
 /* A line over the ceiling is rejected, and the reader carries on. */
@@ -317,6 +332,89 @@ test_peek(void)
 	free(big);
 }
 
+/* Reads every chunk into all; returns the number of chunks. */
+static int
+read_all(struct reader *r, char *all, size_t *len, int *n_full)
+{
+	const char *p;
+	size_t n;
+	int n_chunks = 0;
+
+	*len = 0;
+	*n_full = 0;
+	while (reader_read(r, &p, &n) == 1) {
+		memcpy(all + *len, p, n);
+		*len += n;
+		*n_full += n == 64 << 10;
+		n_chunks++;
+	}
+	return n_chunks;
+}
+
+static void
+test_read(void)
+{
+	static const char odd[] = "\xef\xbb\xbf" "a\r\nb\0\xff\xc3";
+	static const char three[] = "one\ntwo\nthree";
+	const char *p, *line, *why;
+	char *big, *all, hex[65], want[65];
+	size_t n, len, i;
+	struct sha256 s;
+	int n_full;
+	struct reader *r;
+	long col;
+	FILE *fp;
+
+	r = open_bytes(&fp, odd, sizeof(odd) - 1);
+	is_int(reader_read(r, &p, &n), 1, "a chunk");
+	ok(n == sizeof(odd) - 1 && memcmp(p, odd, n) == 0,
+	    "  the bytes as they are: BOM, CR, NUL, bad UTF-8");
+	is_int(reader_bytes(r), sizeof(odd) - 1, "  consumed");
+	is_int(reader_lineno(r), 0, "  no lines counted");
+	is_int(reader_read(r, &p, &n), 0, "then the end");
+	is_int(reader_read(r, &p, &n), 0, "  and the end again");
+	close_bytes(fp, r);
+
+	r = open_bytes(&fp, "", 0);
+	is_int(reader_read(r, &p, &n), 0, "empty input has no chunk");
+	close_bytes(fp, r);
+
+	/* After lines, chunks go on after the last line; not the reverse. */
+	r = open_bytes(&fp, three, sizeof(three) - 1);
+	next_is(r, "one", "a line first");
+	is_int(reader_read(r, &p, &n), 1, "then a chunk");
+	ok(n == 9 && memcmp(p, "two\nthree", 9) == 0, "  the rest");
+	is_int(reader_lineno(r), 1, "  line numbers stay");
+	is_int(reader_bytes(r), sizeof(three) - 1, "  every byte consumed");
+	is_int(reader_line(r, &line, &len, &why, &col), CONVO_EINTERNAL,
+	    "no line after a chunk");
+	close_bytes(fp, r);
+
+	big = malloc(200000);
+	all = malloc(200000);
+	if (big == NULL || all == NULL) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	for (i = 0; i < 200000; i++)
+		big[i] = (char)('a' + i % 26);
+	r = open_bytes(&fp, big, 200000);
+	is_int(reader_peek(r, &p, &n, 10), 0, "a peek");
+	is_int(read_all(r, all, &len, &n_full), 4, "four chunks");
+	is_int(n_full, 3, "  of 64 KiB but the last");
+	ok(len == 200000 && memcmp(all, big, len) == 0,
+	    "  all of the input from the start, peek or not");
+	is_int(reader_bytes(r), 200000, "  consumed");
+	reader_sha256_hex(r, hex);
+	sha256_init(&s);
+	sha256_update(&s, big, 200000);
+	sha256_final_hex(&s, want);
+	is_str(hex, want, "  and hashed");
+	close_bytes(fp, r);
+	free(all);
+	free(big);
+}
+
 static void
 test_read_error(void)
 {
@@ -335,6 +433,7 @@ test_read_error(void)
 	is_int(reader_line(r, &line, &len, &why, &col), CONVO_EIO,
 	    "a read error");
 	is_int(reader_peek(r, &line, &len, 10), CONVO_EIO, "  also on peek");
+	is_int(reader_read(r, &line, &len), CONVO_EIO, "  and on a chunk");
 	close_bytes(fp, r);
 }
 
@@ -419,6 +518,7 @@ main(void)
 	test_utf8_check();
 	test_long_line();
 	test_peek();
+	test_read();
 	test_read_error();
 	test_sha256();
 	test_hash64();
