@@ -15,13 +15,18 @@ export PATH CONVO_DB TZ NO_COLOR LC_ALL
 tap_n=0
 tap_failed=0
 
-# ok STATUS NAME: one TAP line; STATUS 0 passes.
+# The checks below count in the shell that runs them: never call one in
+# a pipeline ("... | out_is NAME"), whose subshell would lose the count;
+# redirect from a file instead.
+
+# ok STATUS NAME: one TAP line; STATUS 0 passes.  (printf, not echo: some
+# shells' echo would turn a backslash in NAME into a control character.)
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
+		printf 'ok %d - %s\n' "$tap_n" "$2"
 	else
-		echo "not ok $tap_n - $2"
+		printf 'not ok %d - %s\n' "$tap_n" "$2"
 		tap_failed=$((tap_failed + 1))
 	fi
 }
@@ -38,7 +43,9 @@ is() {
 		ok 0 "$3"
 	else
 		ok 1 "$3"
-		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+		# Every line a comment, so that no line of a value reads as TAP.
+		printf '%s\n' "$1" | sed '1s/^/#   got:  /; 1!s/^/#         /'
+		printf '%s\n' "$2" | sed '1s/^/#   want: /; 1!s/^/#         /'
 	fi
 }
 
