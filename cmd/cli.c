@@ -1,8 +1,8 @@
 /*
  * cli.c: plumbing shared by the commands: the program name, diagnostics,
  * the exit-code table, the database path, time zones, checked numbers,
- * colour and the final check of standard output.  Nothing here knows
- * about any one command.
+ * colour, the terminal's width and the final check of standard output.
+ * Nothing here knows about any one command.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,6 +151,18 @@ cli_set_tz(const char *zone)
 	return 0;
 }
 
+char *
+cli_time_short(char *buf, int64_t ms)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, CLI_TIME_SHORT, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, CLI_TIME_SHORT, "?");
+	return buf;
+}
+
 int
 cli_parse_int(int64_t *out, const char *s, int64_t min, int64_t max,
     const char *name)
@@ -202,6 +215,19 @@ cli_color(FILE *fp)
 	if (nc != NULL && *nc != '\0')
 		return 0;
 	return isatty(fileno(fp));
+}
+
+size_t
+cli_term_width(FILE *fp)
+{
+	struct winsize ws;
+
+	if (!isatty(fileno(fp)))
+		return 0;
+	/* A terminal that does not say how wide it is: the classic 80. */
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+		return 80;
+	return ws.ws_col;
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef CONVO_CLI_H
 #define CONVO_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -48,6 +49,13 @@ const char *cli_db_path(const char *opt);
 int cli_set_tz(const char *zone);
 
 /*
+ * Formats ms as local time to the minute, "2026-11-20 10:30", for tables
+ * read by people, into buf of CLI_TIME_SHORT bytes.  Returns buf.
+ */
+#define CLI_TIME_SHORT 32
+char *cli_time_short(char *buf, int64_t ms);
+
+/*
  * Parses a whole decimal integer in [min, max] into *out.  On error prints
  * "invalid NAME 'S'" and returns -1.
  */
@@ -66,6 +74,12 @@ int cli_parse_duration(int64_t *out, const char *s, const char *name);
 
 /* Whether to use colour on fp: a TTY and NO_COLOR unset or empty. */
 int cli_color(FILE *fp);
+
+/*
+ * The width in columns of the terminal that fp writes to, or 0 when fp
+ * is not a terminal (then nothing should be cut to fit).
+ */
+size_t cli_term_width(FILE *fp);
 
 /*
  * Flushes and closes stdout; returns EXIT_IOERR (after a message) when

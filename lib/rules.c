@@ -3,7 +3,8 @@
  * kind (rules/default.rules explains the syntax); they are compiled once
  * here and matched against message text to mark fallbacks, handover
  * requests and operator buttons, to find contact details for leads, and
- * to redact them.
+ * to redact them.  Single search patterns (convo_pattern_new) are
+ * compiled the same way.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -491,4 +492,67 @@ rules_find_contacts(char **email, char **phone, const struct convo_rules *r,
 		*email = *phone = NULL;
 	}
 	return rc;
+}
+
+/*
+ * Patterns: one PCRE2 pattern compiled once and matched against many
+ * texts, for searches such as convo-list --text.
+ */
+struct convo_pattern {
+	pcre2_code *code;
+	pcre2_match_data *md;	/* one block, reused by every match */
+};
+
+int
+convo_pattern_new(struct convo_pattern **out, char *err, size_t errlen,
+    const char *pattern)
+{
+	PCRE2_UCHAR message[256];
+	PCRE2_SIZE offset;
+	struct convo_pattern *p;
+	int code;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return CONVO_ENOMEM;
+	p->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, &code, &offset, NULL);
+	if (p->code == NULL) {
+		free(p);
+		if (code == PCRE2_ERROR_NOMEMORY)
+			return CONVO_ENOMEM;
+		pcre2_get_error_message(code, message, sizeof(message));
+		snprintf(err, errlen, "%s at column %lu", (const char *)message,
+		    (unsigned long)offset + 1);
+		return CONVO_EUSAGE;
+	}
+	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	if ((p->md = pcre2_match_data_create_from_pattern(p->code,
+	    NULL)) == NULL) {
+		convo_pattern_free(p);
+		return CONVO_ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+int
+convo_pattern_match(const struct convo_pattern *p, const char *text,
+    size_t len)
+{
+	if (text == NULL)
+		return 0;
+	/* Match errors (a UTF error, the backtracking limit) are no match. */
+	return pcre2_match(p->code, (PCRE2_SPTR)text, len, 0, 0, p->md,
+	    NULL) >= 0;
+}
+
+void
+convo_pattern_free(struct convo_pattern *p)
+{
+	if (p == NULL)
+		return;
+	pcre2_match_data_free(p->md);
+	pcre2_code_free(p->code);
+	free(p);
 }

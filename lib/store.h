@@ -50,11 +50,15 @@ int store_step_done(struct convo_store *st, sqlite3_stmt *s);
  */
 #define STORE_CONV_MATCH \
 	" (:source IS NULL OR c.source = :source)" \
-	" AND (:assistant IS NULL OR c.assistant = :assistant)" \
+	" AND (:assistant IS NULL OR coalesce(c.assistant, '') = :assistant)" \
 	" AND (:status IS NULL OR c.status = :status)" \
 	" AND (:user IS NULL OR c.user_id IN (SELECT id FROM user" \
 	"   WHERE token = :user AND anonymous = 0))" \
-	" AND (:include_test OR c.source <> 'test_chat')"
+	" AND (:include_test OR c.source <> 'test_chat')" \
+	" AND (:device IS NULL OR coalesce(c.device, '') = :device)" \
+	" AND (:browser IS NULL OR coalesce(c.browser, '') = :browser)" \
+	" AND (:country IS NULL OR coalesce(c.country, '') = :country)" \
+	" AND (:region IS NULL OR coalesce(c.region, '') = :region)"
 #define STORE_CONV_IN_PERIOD \
 	" c.started_at >= :since AND c.started_at < :until AND" STORE_CONV_MATCH
 #define STORE_MSG_IN_PERIOD \

@@ -35,4 +35,8 @@ store_bind_query(sqlite3_stmt *s, const struct convo_query *q)
 	bind_int(s, ":include_test", q->include_test != 0);
 	bind_int(s, ":now", q->now);
 	bind_int(s, ":reopen_window", q->reopen_window_ms);
+	bind_text(s, ":device", q->device);
+	bind_text(s, ":browser", q->browser);
+	bind_text(s, ":country", q->country);
+	bind_text(s, ":region", q->region);
 }

@@ -24,10 +24,10 @@ static const char schema_v1[] =
 "  sha256 TEXT,"			/* hex SHA-256 of the bytes read */
 "  format TEXT,"			/* json, events, csv, text */
 "  conversations_new INTEGER NOT NULL DEFAULT 0,"
-"  conversations_updated INTEGER NOT NULL DEFAULT 0,"	/* or deleted */
-"  messages_new INTEGER NOT NULL DEFAULT 0,"		/* or deleted */
+"  conversations_updated INTEGER NOT NULL DEFAULT 0,"	/* imports; */
+"  messages_new INTEGER NOT NULL DEFAULT 0,"	/* deletions: version 2 */
 "  skipped INTEGER NOT NULL DEFAULT 0,"	/* bad records left out */
-"  selector TEXT"			/* a deletion's selector */
+"  selector TEXT"			/* deletions: id, user, older-than N */
 ");"
 /*
  * Users (visitors).  A conversation without a user stands for its own
@@ -160,9 +160,11 @@ static const char schema_v1[] =
 "  value TEXT,"				/* kind, up/down, score, or reason */
 "  message_id INTEGER"			/* the message it refers to */
 "    REFERENCES message (id) ON DELETE SET NULL,"
-"  import_id INTEGER,"
-"  UNIQUE (conversation_id, type, ts, value)"
+"  import_id INTEGER"
 ");"
+/* An event is stored once; a survey or end without a value too. */
+"CREATE UNIQUE INDEX event_key"
+"  ON event (conversation_id, type, ts, coalesce(value, ''));"
 /*
  * Leads: contact details a visitor left.  Stated leads come from the
  * export; a derived lead (at most one per conversation) collects the
@@ -191,9 +193,42 @@ static const char schema_v1[] =
 "  PRIMARY KEY (conversation_id, name)"
 ") WITHOUT ROWID;";
 
+/*
+ * Version 2: what convo-delete --forget-forever remembers, and the
+ * counts of a deletion in the import log.
+ */
+static const char schema_v2[] =
+/*
+ * Conversations deleted for good: an import never creates them again.
+ * Only one-way hashes of their identity are kept, never the ids, so that
+ * nothing of what was deleted stays.
+ */
+"CREATE TABLE forgotten ("
+"  key TEXT PRIMARY KEY,"		/* hex SHA-256 of source, NUL, id */
+"  id_key TEXT NOT NULL,"		/* hex SHA-256 of the id alone, for */
+					/* records that name no source */
+"  at INTEGER NOT NULL"			/* when it was forgotten */
+") WITHOUT ROWID;"
+"CREATE INDEX forgotten_id ON forgotten (id_key);"
+/*
+ * Deleting a message looks for the events that refer to it (ON DELETE
+ * SET NULL); without this index that is a scan of all events per message.
+ */
+"CREATE INDEX event_message ON event (message_id);"
+/* A deletion's counts; zero on import rows. */
+"ALTER TABLE import ADD COLUMN conversations_deleted INTEGER NOT NULL"
+"  DEFAULT 0;"
+"ALTER TABLE import ADD COLUMN messages_deleted INTEGER NOT NULL"
+"  DEFAULT 0;"				/* system lines included */
+"ALTER TABLE import ADD COLUMN users_deleted INTEGER NOT NULL"
+"  DEFAULT 0;"				/* left without conversations */
+"ALTER TABLE import ADD COLUMN conversations_forgotten INTEGER NOT NULL"
+"  DEFAULT 0;";				/* added to forgotten */
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
-	schema_v1
+	schema_v1,
+	schema_v2
 };
 
 int

@@ -72,6 +72,25 @@ convo_table_set_kind(struct convo_table *t, size_t col,
 }
 
 size_t
+convo_table_cols(const struct convo_table *t)
+{
+	return t->n_cols;
+}
+
+const char *
+convo_table_name(const struct convo_table *t, size_t col)
+{
+	return col < t->n_cols ? t->names[col] : NULL;
+}
+
+enum convo_cell_kind
+convo_table_kind(const struct convo_table *t, size_t col)
+{
+	return col < t->n_cols ? (enum convo_cell_kind)t->kinds[col] :
+	    CONVO_CELL_TEXT;
+}
+
+size_t
 convo_table_rows(const struct convo_table *t)
 {
 	return t->n_rows;

@@ -1,7 +1,8 @@
 /*
  * test_rules.c: unit tests of lib/rules.c and the default rules: each
  * kind on examples that must and must not match, contacts and redaction
- * with exact output, and the diagnostics for a bad rules text.
+ * with exact output, the diagnostics for a bad rules text, and search
+ * patterns.
  */
 #include "convo.h"
 
@@ -362,6 +363,65 @@ test_errors(void)
 	    "errors without a diagnostic callback");
 }
 
+/* matches(PATTERN, TEXT): compiles, matches once, frees. */
+static int
+pattern_matches(const char *pattern, const char *text)
+{
+	struct convo_pattern *p;
+	char err[128];
+	int m;
+
+	if (convo_pattern_new(&p, err, sizeof(err), pattern) != 0)
+		return -1;
+	m = convo_pattern_match(p, text, strlen(text));
+	convo_pattern_free(p);
+	return m;
+}
+
+static void
+test_pattern(void)
+{
+	struct convo_pattern *p;
+	char err[128];
+
+	is_int(pattern_matches("refund", "Where is my refund?"), 1,
+	    "pattern: a word anywhere");
+	is_int(pattern_matches("refund", "Where is my Refund?"), 0,
+	    "  case-sensitive");
+	is_int(pattern_matches("(?i)refund", "Where is my REFUND?"), 1,
+	    "  (?i) ignores case");
+	is_int(pattern_matches("^no\\s+thanks$", "no \n thanks"), 1,
+	    "  \\s spans a line end");
+	is_int(pattern_matches("caf\xc3\xa9.", "Caf\xc3\xa9!"), 0,
+	    "  UTF-8 in the pattern, case-sensitive");
+	is_int(pattern_matches("(?i)caf\xc3\x89.", "caf\xc3\xa9!"), 1,
+	    "  (?i) folds non-ASCII letters");
+	is_int(pattern_matches("^.$", "\xc3\xa9"), 1,
+	    "  . is one character, not one byte");
+	is_int(pattern_matches("b", "a\xff b"), 1,
+	    "  invalid UTF-8 in the text does not stop a match");
+	is_int(pattern_matches("", "anything"), 1, "  the empty pattern "
+	    "matches");
+
+	ok(convo_pattern_new(&p, err, sizeof(err), "x") == 0 && p != NULL,
+	    "pattern: compiled once");
+	is_int(convo_pattern_match(p, "axb", 3), 1, "  matches a text");
+	is_int(convo_pattern_match(p, "ab", 2), 0, "  and not another");
+	is_int(convo_pattern_match(p, "axb", 1), 0, "  only len bytes count");
+	is_int(convo_pattern_match(p, NULL, 0), 0, "  NULL never matches");
+	convo_pattern_free(p);
+	convo_pattern_free(NULL);
+
+	p = (struct convo_pattern *)&err;
+	is_int(convo_pattern_new(&p, err, sizeof(err), "a(b"), CONVO_EUSAGE,
+	    "a bad pattern is a usage error");
+	ok(p == NULL, "  *out is NULL");
+	is_str(err, "missing closing parenthesis at column 4",
+	    "  with PCRE2's reason and the column");
+	is_int(convo_pattern_new(&p, err, sizeof(err), "\xff"), CONVO_EUSAGE,
+	    "invalid UTF-8 in a pattern is refused");
+}
+
 int
 main(void)
 {
@@ -378,6 +438,7 @@ main(void)
 	test_redact();
 	test_custom();
 	test_errors();
+	test_pattern();
 	convo_rules_free(defaults);
 	return done_testing();
 }
