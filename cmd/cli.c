@@ -92,6 +92,13 @@ cli_exit_code(int status)
 }
 
 int
+cli_try_help(void)
+{
+	fprintf(stderr, "try '%s --help'\n", progname);
+	return EXIT_USAGE;
+}
+
+int
 cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -100,8 +107,8 @@ cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry '%s --help'\n", progname);
-	return EXIT_USAGE;
+	fputc('\n', stderr);
+	return cli_try_help();
 }
 
 const char *

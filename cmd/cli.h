@@ -36,7 +36,10 @@ void cli_diag(void *ctx, const struct convo_diag *d);
 /* The one table from enum convo_status to exit code. */
 int cli_exit_code(int status);
 
-/* Prints the usage error hint "try 'prog --help'" and returns EXIT_USAGE. */
+/* Prints "try 'prog --help'" to stderr and returns EXIT_USAGE. */
+int cli_try_help(void);
+
+/* Prints "prog: message" and the hint above; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* --db, else $CONVO_DB, else ./convo.db. */

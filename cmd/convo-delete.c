@@ -188,8 +188,7 @@ parse_option(struct args *a, struct convo_delete_options *opt, int c)
 		exit(cli_close_stdout());
 	default:
 		usage(stderr, 0);
-		fprintf(stderr, "try '%s --help'\n", cli_progname());
-		return EXIT_USAGE;
+		return cli_try_help();
 	}
 }
 

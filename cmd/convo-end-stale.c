@@ -147,8 +147,7 @@ parse_args(struct args *a, int argc, char **argv)
 			exit(cli_close_stdout());
 		default:
 			usage(stderr, 0);
-			fprintf(stderr, "try 'convo-end-stale --help'\n");
-			return EXIT_USAGE;
+			return cli_try_help();
 		}
 	}
 	if (rc == 0 && optind < argc)

@@ -192,8 +192,7 @@ parse_args(struct args *a, struct convo_import_options *opt, int argc,
 			break;
 		case OPT_SESSION_GAP:
 			if (cli_parse_duration(&gap, optarg, "session gap") != 0) {
-				fprintf(stderr, "try 'convo-import --help'\n");
-				return EXIT_USAGE;
+				return cli_try_help();
 			}
 			opt->session_gap_ms = gap;
 			break;
@@ -208,8 +207,7 @@ parse_args(struct args *a, struct convo_import_options *opt, int argc,
 			exit(cli_close_stdout());
 		default:
 			usage(stderr, 0);
-			fprintf(stderr, "try 'convo-import --help'\n");
-			return EXIT_USAGE;
+			return cli_try_help();
 		}
 	}
 	return 0;

@@ -206,8 +206,7 @@ parse_option(struct convo_list_options *opt, int c)
 		exit(cli_close_stdout());
 	default:
 		usage(stderr, 0);
-		fprintf(stderr, "try '%s --help'\n", cli_progname());
-		return EXIT_USAGE;
+		return cli_try_help();
 	}
 }
 

@@ -115,7 +115,7 @@ char *convo_time_format_local(char *buf, int64_t ms);
 struct convo_store;
 
 enum convo_open_mode {
-	CONVO_OPEN_READ,	/* must exist; never created or migrated */
+	CONVO_OPEN_READ,	/* must exist: never created, but migrated */
 	CONVO_OPEN_WRITE,	/* created with its schema if missing, migrated */
 	CONVO_OPEN_MEMORY	/* a private in-memory database (dry runs) */
 };
@@ -256,6 +256,11 @@ int convo_table_add_row(struct convo_table *t);
 int convo_table_set(struct convo_table *t, size_t col, const char *text);
 int convo_table_setf(struct convo_table *t, size_t col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Column count, a column's name (borrowed) and kind. */
+size_t convo_table_cols(const struct convo_table *t);
+const char *convo_table_name(const struct convo_table *t, size_t col);
+enum convo_cell_kind convo_table_kind(const struct convo_table *t,
+    size_t col);
 /* Row count, and a cell (borrowed; NULL when null or out of range). */
 size_t convo_table_rows(const struct convo_table *t);
 const char *convo_table_cell(const struct convo_table *t, size_t row,
@@ -272,12 +277,245 @@ void convo_json_string(FILE *fp, const char *s);
 
 /*
  * Conversation lifecycle: ending stale conversations (convo-end-stale).
+ *
+ * A conversation is stale when it is active and its last activity (its
+ * last message or event of any kind) is more than idle_ms before now:
+ * strictly before the cutoff now - idle_ms.  Ending it sets status
+ * 'ended', ended_at = now and end_reason 'stale'.  A later import that
+ * brings activity newer than it had reopens it (see store_rollup.c).
+ *
+ * A run is one transaction.  A real run first takes the write lock
+ * (BEGIN IMMEDIATE, waiting up to the store's busy timeout), then counts,
+ * lists and ends in that one transaction, with the staleness check in
+ * the UPDATE itself: a conversation that an import touches meanwhile is
+ * either seen with its new activity or not touched.  An interrupted run
+ * (a signal, kill -9, a crash) leaves all of its changes or none.
  */
+
+/* One conversation ended, or that a dry run would end. */
+struct convo_stale_conversation {
+	const char *ext_id;		/* the exporting system's id */
+	const char *source;		/* its channel; "" when none */
+	const char *user;		/* the user's token; NULL when none given */
+	int64_t last_activity_at;	/* its last activity, UTC ms */
+};
+
+/*
+ * Receives each conversation, oldest activity first, with its strings
+ * borrowed for the call.  It is called inside the transaction, before it
+ * commits: the caller keeps what it needs and shows it only once
+ * convo_stale_end has succeeded.  Returns 0 to go on, or a negative
+ * enum convo_status to stop: the run is then rolled back and
+ * convo_stale_end returns that status.
+ */
+typedef int (*convo_stale_fn)(void *ctx,
+    const struct convo_stale_conversation *c);
+
+struct convo_stale_options {
+	int64_t now;		/* "now", UTC ms; not CONVO_TIME_NONE */
+	int64_t idle_ms;	/* end those idle for more than this (>= 0) */
+	int dry_run;		/* only count and list: a read transaction */
+	convo_stale_fn each;	/* NULL: do not list (cheaper) */
+	void *each_ctx;
+};
+
+#define CONVO_STALE_OPTIONS_INIT { CONVO_TIME_NONE, INT64_C(86400000), 0, \
+	NULL, NULL }
+
+/* What a run did, or with dry_run would do. */
+struct convo_stale_result {
+	int64_t cutoff;		/* now - idle_ms, UTC ms */
+	long ended;		/* conversations ended (dry run: would be) */
+	long active;		/* still active after it (dry run: would be) */
+};
+
+/*
+ * Ends every stale conversation, or with opt->dry_run only counts them,
+ * calling opt->each for each one when it is not NULL.  Returns 0 and
+ * fills *out; CONVO_EBUSY when the database stayed locked past the busy
+ * timeout, CONVO_EUSAGE for a bad option, CONVO_EDB and the like (see
+ * convo_store_errmsg); then nothing was changed, and *out counts
+ * nothing and has cutoff CONVO_TIME_NONE.
+ */
+int convo_stale_end(struct convo_stale_result *out, struct convo_store *st,
+    const struct convo_stale_options *opt);
+
+/* The status breakdown: every conversation by status, and idle times. */
+struct convo_status_breakdown {
+	long active;		/* status 'active' */
+	long ended;		/* status 'ended' */
+	long idle_1h;		/* active, last activity more than 1 h ago */
+	long idle_24h;		/* ... more than 24 h ago */
+	long idle_7d;		/* ... more than 7 days ago */
+};
+
+/*
+ * Counts the breakdown of the whole database as of now (UTC ms), in one
+ * read.  Returns 0, or a store error (then *out is all zero).
+ */
+int convo_status_breakdown(struct convo_status_breakdown *out,
+    struct convo_store *st, int64_t now);
 /* (end of the end-stale section) */
 
 /*
  * Finding and deleting conversations (convo-list, convo-delete).
+ *
+ * A list is read in one statement and handed out row by row, newest
+ * first: by last activity (last message or event of any kind), then by
+ * start.  A deletion is one transaction (BEGIN IMMEDIATE): the
+ * conversations go with their messages, events, leads and variables,
+ * users left without conversations go too, and the import log gets a
+ * row with the counts and the kind of selector, never the ids or the
+ * user token.
  */
+
+/*
+ * A search pattern: PCRE2 syntax, UTF-8, case-sensitive unless it says
+ * (?i).  Compiled once, matched against many texts.
+ */
+struct convo_pattern;
+
+/*
+ * Compiles pattern.  Returns 0, CONVO_ENOMEM, or CONVO_EUSAGE for a bad
+ * pattern, with err (errlen bytes) saying what is wrong and at which
+ * column.  On failure *out is NULL.
+ */
+int convo_pattern_new(struct convo_pattern **out, char *err, size_t errlen,
+    const char *pattern);
+
+/*
+ * Whether p matches anywhere in text (len bytes; NULL never matches).
+ * Invalid UTF-8 never matches a character; a match error is no match.
+ * Not for use by two threads at once: the match data is shared.
+ */
+int convo_pattern_match(const struct convo_pattern *p, const char *text,
+    size_t len);
+
+/* Frees the pattern; NULL is a no-op. */
+void convo_pattern_free(struct convo_pattern *p);
+
+/* The --feedback filter, by thumbs counts (up, down) of a conversation. */
+enum convo_list_feedback {
+	CONVO_LIST_FEEDBACK_ANY,	/* no filter */
+	CONVO_LIST_FEEDBACK_ONLY_POSITIVE,	/* up > 0, down = 0 */
+	CONVO_LIST_FEEDBACK_MORE_POSITIVE,	/* down > 0, up > down */
+	CONVO_LIST_FEEDBACK_MORE_NEGATIVE,	/* up > 0, down > up */
+	CONVO_LIST_FEEDBACK_ONLY_NEGATIVE	/* down > 0, up = 0 */
+};
+
+/*
+ * Looks up a --feedback kind by name ("only-positive", "more-positive",
+ * "more-negative", "only-negative"); -1 when there is none.
+ */
+int convo_list_feedback_from_name(const char *name);
+
+struct convo_query;	/* defined with the statistics below */
+
+/* Which conversations to list; every filter set must hold. */
+struct convo_list_options {
+	/*
+	 * The period (on started_at) and the filters on source, assistant,
+	 * status and user; NULL lists every conversation.  Test traffic is
+	 * left out unless query->include_test is set.
+	 */
+	const struct convo_query *query;
+	int handover;		/* 1: with a handover request */
+	int lead;		/* 1: with a lead */
+	int fallback;		/* 1: with an assistant fallback */
+	enum convo_list_feedback feedback;
+	int csat_below;		/* > 0: with a CSAT vote below this */
+	const struct convo_pattern *text;	/* a non-system message's */
+						/* text matches; NULL: any */
+	long limit;		/* at most this many; 0: all */
+};
+
+#define CONVO_LIST_OPTIONS_INIT { NULL, 0, 0, 0, CONVO_LIST_FEEDBACK_ANY, \
+	0, NULL, 0 }
+
+/* One conversation of a list.  Strings are borrowed for the callback. */
+struct convo_list_item {
+	const char *id;		/* the exporting system's id */
+	const char *source;	/* the channel; NULL when none was given */
+	const char *user;	/* the user's token; NULL when none given */
+	const char *assistant;	/* NULL when none was given */
+	const char *status;	/* "active" or "ended" */
+	int64_t started_at;
+	int64_t last_activity_at;	/* last message or event of any kind */
+	long n_messages;	/* user, assistant and agent messages */
+	/*
+	 * The last non-system message (its text, else the title of the
+	 * click, else the name of the attachment) with every run of white
+	 * space made one space: one line.  NULL when there is none.
+	 */
+	const char *preview;
+};
+
+/*
+ * Receives each conversation of a list.  Returns 0 to go on, or a
+ * negative enum convo_status to stop; the caller returns that status.
+ */
+typedef int (*convo_list_fn)(void *ctx, const struct convo_list_item *item);
+
+/*
+ * Lists the conversations that opt selects, newest first, calling fn for
+ * each.  *n_out is set to the number listed.  Returns 0, fn's status, or
+ * a store error (see convo_store_errmsg).
+ */
+int convo_store_list(size_t *n_out, struct convo_store *st,
+    const struct convo_list_options *opt, convo_list_fn fn, void *ctx);
+
+/* How convo_store_delete selects. */
+enum convo_delete_by {
+	CONVO_DELETE_IDS,	/* ids[0..n_ids-1], in source if set */
+	CONVO_DELETE_USER,	/* every conversation of the user token */
+	CONVO_DELETE_OLDER_THAN	/* last activity before now - days */
+};
+
+struct convo_delete_options {
+	enum convo_delete_by by;
+	const char *const *ids;	/* IDS */
+	size_t n_ids;
+	const char *source;	/* IDS: only in this source; NULL: any */
+	const char *user;	/* USER */
+	long days;		/* OLDER_THAN, > 0 */
+	int64_t now;		/* OLDER_THAN and the log: "now", UTC ms */
+	int dry_run;		/* do it all, then roll back */
+	/*
+	 * Also remember the deleted conversations' identities (hashes of
+	 * source and id only) so that no later import brings them back.
+	 */
+	int forget;
+	convo_list_fn each;	/* gets each one that goes; may be NULL */
+	void *each_ctx;
+	/*
+	 * Receives a warning for each id that names no conversation; may
+	 * be NULL.
+	 */
+	convo_diag_fn diag;
+	void *diag_ctx;
+};
+
+#define CONVO_DELETE_OPTIONS_INIT { CONVO_DELETE_IDS, NULL, 0, NULL, NULL, \
+	0, CONVO_TIME_NONE, 0, 0, NULL, NULL, NULL, NULL }
+
+/* What a deletion removed, or with dry_run would remove. */
+struct convo_delete_result {
+	long conversations;
+	long messages;		/* system lines included */
+	long users;		/* users left without conversations */
+	long forgotten;		/* identities added to those forgotten */
+};
+
+/*
+ * Deletes the conversations opt selects, calling opt->each for each one
+ * (inside the transaction, before it commits: the caller shows them only
+ * once this returns 0).  Returns 0 and fills *out; CONVO_ENOTFOUND when
+ * nothing matched (nothing changed, no log row); CONVO_EUSAGE when an id
+ * without opt->source names conversations in several sources (nothing
+ * changed; convo_store_errmsg says which); a store error otherwise.
+ */
+int convo_store_delete(struct convo_delete_result *out,
+    struct convo_store *st, const struct convo_delete_options *opt);
 /* (end of the list and delete section) */
 
 /*
@@ -301,10 +539,360 @@ struct convo_query {
 	int include_test;
 	int64_t now;		/* "now", for idle times and windows */
 	int64_t reopen_window_ms;	/* reopen_rate's window (24 h) */
+	/*
+	 * Filters on the widget's fields, for convo-stats --by: the empty
+	 * string selects the conversations that have no value.  The same
+	 * holds for assistant.
+	 */
+	const char *device;
+	const char *browser;
+	const char *country;
+	const char *region;
 };
 
 #define CONVO_QUERY_INIT { CONVO_TIME_MIN, CONVO_TIME_MAX, NULL, NULL, \
-	NULL, NULL, 0, 0, INT64_C(86400000) }
+	NULL, NULL, 0, 0, INT64_C(86400000), NULL, NULL, NULL, NULL }
+
+/*
+ * Periods (period.c): what --period, --since and --until mean, in the
+ * process's zone.  Days are cut at local midnights, DST-correct: a day
+ * is 23, 24 or 25 hours long.  No SQL, no I/O.
+ */
+struct convo_period {
+	int64_t since;		/* inclusive; CONVO_TIME_MIN when open */
+	int64_t until;		/* exclusive; CONVO_TIME_MAX when open */
+	int64_t prev_since;	/* the previous period, compared with; */
+	int64_t prev_until;	/* both CONVO_TIME_NONE when there is none */
+};
+
+/*
+ * Resolves a period at now (UTC ms): by name ("today", "yesterday", "7d",
+ * "30d", "this-month", "last-month", "all"), or, when name is NULL, by
+ * since and until (a date is its local midnight, else a timestamp as
+ * convo_time_parse reads it; until is exclusive; either may be NULL: an
+ * open start, or now).  name, since and until all NULL mean "7d".
+ *
+ * The previous periods: today and this-month run to now and are
+ * compared with the same stretch one day (one month) before, a month
+ * cut at the end of the shorter month; yesterday, 7d and 30d with as
+ * many whole days just before; last-month with the month before; all
+ * and a period with an open start with none; since/until with as many
+ * whole days just before when both are local midnights, else with the
+ * same length just before.
+ *
+ * Returns 0, or CONVO_EUSAGE with *why a static reason (an unknown name,
+ * a bad time, an empty period).
+ */
+int convo_period_resolve(struct convo_period *out, const char **why,
+    const char *name, const char *since, const char *until, int64_t now);
+
+/* Calendar units for splitting a period (--by day, week, month). */
+enum convo_period_unit {
+	CONVO_PERIOD_DAY,
+	CONVO_PERIOD_WEEK,	/* ISO weeks, from Monday 00:00 */
+	CONVO_PERIOD_MONTH
+};
+
+/* The local start of the day, week or month that holds t. */
+int64_t convo_period_start(int64_t t, enum convo_period_unit unit);
+/* The local start of the day, week or month after the one at start. */
+int64_t convo_period_next(int64_t start, enum convo_period_unit unit);
+/*
+ * Names the day, week or month that holds t: "2026-11-20", "2026-W47"
+ * (ISO 8601 week), "2026-11", into buf of size bytes.  Returns buf.
+ */
+char *convo_period_label(char *buf, size_t size, int64_t t,
+    enum convo_period_unit unit);
+
+/*
+ * Arithmetic of the figures (stats.c): no SQL.  NAN stands for "no
+ * value" (an empty sample, a zero denominator).
+ */
+
+/* Sorts v[0..n-1] ascending, for convo_stats_percentile. */
+void convo_stats_sort(double *v, size_t n);
+
+/*
+ * The p-quantile (0 <= p <= 1) of the sorted v[0..n-1] by linear
+ * interpolation between closest ranks (Hyndman and Fan's type 7, the
+ * default of R, NumPy and spreadsheets' PERCENTILE.INC): the value at
+ * rank h = (n - 1) p, interpolated between v[floor h] and v[floor h + 1].
+ * NAN when n is 0.
+ */
+double convo_stats_percentile(const double *v, size_t n, double p);
+
+/*
+ * The median of the sorted v: the percentile at 0.5 (the mean of the
+ * two middle values when n is even).  NAN when n is 0.
+ */
+double convo_stats_median(const double *v, size_t n);
+
+/*
+ * The Wilson score interval at 95% (z = 1.959964) of num successes out
+ * of den trials, into *low and *high; both NAN when den is 0.
+ */
+void convo_stats_wilson(double *low, double *high, double num, double den);
+
+/*
+ * The change from prev to cur in percent of prev ((cur - prev) / |prev|
+ * * 100): +12.5 for 8 after 7.11.  NAN when either is NAN or prev is 0.
+ */
+double convo_stats_change(double cur, double prev);
+
+/*
+ * Figures (store_kpi.c): every figure of kpis.md, each one entry with
+ * its definition.  Figures are numbered 0 .. convo_kpi_count() - 1, in
+ * the order of kpis.md; the numbers are stable within one build only,
+ * names for ever.
+ */
+enum convo_unit {
+	CONVO_UNIT_COUNT,	/* a whole number */
+	CONVO_UNIT_SHARE,	/* a rate: num / den, 0 to 1 */
+	CONVO_UNIT_MEAN,	/* any other quotient: per conversation, ... */
+	CONVO_UNIT_SECONDS,	/* a duration */
+	CONVO_UNIT_MONEY	/* credits */
+};
+
+/* Which way a figure should move: what --baseline checks. */
+enum convo_direction {
+	CONVO_DIR_NEUTRAL,	/* neither way is better: never checked */
+	CONVO_DIR_HIGHER,	/* higher is better */
+	CONVO_DIR_LOWER		/* lower is better */
+};
+
+struct convo_kpi {
+	const char *name;	/* as in kpis.md, the table, JSON, --check */
+	enum convo_unit unit;
+	enum convo_direction direction;
+	int explainable;	/* its numerator counts conversations */
+};
+
+/* How many figures there are. */
+size_t convo_kpi_count(void);
+/* Figure i (borrowed, static), or NULL when i is out of range. */
+const struct convo_kpi *convo_kpi_at(size_t i);
+/* The number of the figure called name, or -1. */
+int convo_kpi_find(const char *name);
+
+/* One figure's value for one period. */
+struct convo_figure {
+	int is_null;		/* no value: a zero denominator, no sample */
+	double value;		/* num / den, or the count, sum or median */
+	double num;		/* a quotient's numerator and denominator; */
+	double den;		/* a median's NAN and sample size; a */
+				/* count's or sum's value and NAN */
+	double low;		/* shares: the Wilson 95% interval; */
+	double high;		/* for the others NAN */
+};
+
+/*
+ * Computes every figure for the conversations and messages q selects,
+ * into out[0 .. convo_kpi_count() - 1].  Reads the conversations'
+ * rollups in a few aggregate queries.  Returns 0, or a store error (see
+ * convo_store_errmsg) with out all null.
+ */
+int convo_kpi_compute(struct convo_figure *out, struct convo_store *st,
+    const struct convo_query *q);
+
+/*
+ * The ids (ext_id) of the conversations behind figure kpi's numerator,
+ * oldest first, as a one-column table "id".  Returns CONVO_EUSAGE when
+ * the figure is not explainable, else 0 or a store error.
+ */
+int convo_kpi_explain(struct convo_table **out, struct convo_store *st,
+    const struct convo_query *q, size_t kpi);
+
+/*
+ * The values that field (source, channel, assistant, device, browser,
+ * country, region) takes over the conversations of q, most conversations
+ * first, as a table "value", "conversations"; "" stands for none.
+ * CONVO_EUSAGE for another field.
+ */
+int convo_kpi_group_values(struct convo_table **out, struct convo_store *st,
+    const struct convo_query *q, const char *field);
+
+/*
+ * The first and last start of a conversation that q selects, or
+ * CONVO_TIME_NONE for both when there is none.
+ */
+int convo_kpi_span(int64_t *first, int64_t *last, struct convo_store *st,
+    const struct convo_query *q);
+
+/*
+ * Reports (report.c): the figures of a period and of the previous one,
+ * per group with --by, and the breakdowns asked for.  No SQL of its own.
+ */
+struct convo_report_options {
+	struct convo_query query;	/* filters; since and until are set */
+	struct convo_period period;	/* from convo_period_resolve */
+	int compare;		/* also the previous period, if it has one */
+	const char *by;		/* NULL, or a field as for --by */
+	const char *const *show;	/* breakdown names, NULL-terminated */
+	size_t top;		/* rows per breakdown */
+};
+
+struct convo_report_group {
+	char *value;		/* the field's value or the time's label */
+	int64_t since;		/* time groups: the group's own period; */
+	int64_t until;		/* CONVO_TIME_NONE for field groups */
+	struct convo_figure *figures;	/* convo_kpi_count() of them */
+};
+
+struct convo_report {
+	struct convo_period period;	/* prev_* NONE when not compared */
+	struct convo_figure *figures;	/* convo_kpi_count() of them */
+	struct convo_figure *previous;	/* the same, or NULL */
+	const char *by;			/* opt->by, borrowed */
+	struct convo_report_group *groups;
+	size_t n_groups;
+	const char **breakdown_names;	/* borrowed from opt->show */
+	struct convo_table **breakdowns;
+	size_t n_breakdowns;
+};
+
+/*
+ * Builds a report.  At most 1000 groups: more (--by day over years) is
+ * CONVO_EUSAGE, as is an unknown --by field or breakdown name.  Returns
+ * 0, or an error with *out NULL.  The caller frees the report.
+ */
+int convo_report_new(struct convo_report **out, struct convo_store *st,
+    const struct convo_report_options *opt);
+/* Frees a report; NULL is a no-op. */
+void convo_report_free(struct convo_report *r);
+
+/* How to print a report. */
+struct convo_render_options {
+	enum convo_output how;
+	const char *tz;		/* the zone's name, shown and in JSON */
+	int color;		/* ANSI colour (a TTY without NO_COLOR) */
+	int graphics;		/* sparklines and bars (a TTY) */
+};
+
+/*
+ * Prints the report (render_report.c).  A table for people: the period,
+ * then one line per figure (value, previous, change), then each
+ * breakdown under its name.  JSON: the object of kpis.md "Machine-readable
+ * output".  CSV/TSV: figure,value,previous,change, then each breakdown
+ * after an empty line and a line "# NAME".
+ */
+void convo_report_print(FILE *fp, const struct convo_report *r,
+    const struct convo_render_options *o);
+
+/*
+ * Writes a figure's value for people, by its unit: "21.3%", "1m 05s",
+ * "12.50", "42"; "-" when null.  Returns buf.
+ */
+char *convo_figure_format(char *buf, size_t size, const struct convo_figure *f,
+    enum convo_unit unit);
+
+/*
+ * Gates (gate.c): --check, --baseline, --min-sample.
+ */
+enum convo_check_op {
+	CONVO_CHECK_LT, CONVO_CHECK_LE, CONVO_CHECK_GT, CONVO_CHECK_GE,
+	CONVO_CHECK_EQ, CONVO_CHECK_NE
+};
+
+struct convo_check {
+	size_t kpi;		/* the figure */
+	enum convo_check_op op;
+	double value;		/* "15%" is 0.15 */
+};
+
+/*
+ * Reads "FIGURE OP VALUE" (white space optional; OP one of < <= > >= ==
+ * !=; VALUE a number or a percentage).  Returns 0, or CONVO_EUSAGE with
+ * a reason in err (errlen bytes): an unknown figure, a malformed check.
+ */
+int convo_check_parse(struct convo_check *out, char *err, size_t errlen,
+    const char *expr);
+
+/* The outcome of one gate. */
+enum convo_verdict {
+	CONVO_VERDICT_PASS,
+	CONVO_VERDICT_FAIL,
+	CONVO_VERDICT_NO_DATA	/* a share's denominator is below min_sample:
+				   passes, but is reported */
+};
+
+/*
+ * Evaluates check c on figure f.  A null figure fails (there is nothing
+ * to hold the line) unless its denominator is below min_sample.  Writes
+ * what happened into msg ("handover_rate <= 0.15 (is 0.213, 27 of
+ * 127)") for a failure or no data.
+ */
+enum convo_verdict convo_check_eval(char *msg, size_t msglen,
+    const struct convo_check *c, const struct convo_figure *f,
+    double min_sample);
+
+/*
+ * Compares figure kpi with its baseline value: fails when it moved the
+ * wrong way (by its direction) by more than tolerance (0.05 for 5%) of
+ * the baseline value; from a baseline of 0, any move the wrong way
+ * fails.  Neutral figures and a null on either side pass; a share whose
+ * denominator is below min_sample is NO_DATA.
+ */
+enum convo_verdict convo_baseline_eval(char *msg, size_t msglen, size_t kpi,
+    const struct convo_figure *cur, const struct convo_figure *base,
+    double tolerance, double min_sample);
+
+/*
+ * Reads a report that convo-stats --json wrote (parse_report.c): its
+ * "figures" into out[0 .. convo_kpi_count() - 1] (null for figures it
+ * lacks), with num and den from its "detail".  Reads all of fp, at most
+ * 64 MiB.  Returns 0, CONVO_EIO, or CONVO_EDATA with a reason in err.
+ */
+int convo_report_read(struct convo_figure *out, char *err, size_t errlen,
+    FILE *fp);
+
+/*
+ * Breakdowns (kpis.md "Breakdowns", store_breakdown.c): the names that
+ * convo_breakdown() takes, in the order convo-stats shows them,
+ * NULL-terminated; static.
+ */
+const char *const *convo_breakdown_names(void);
+
+/*
+ * Builds breakdown name over q into a new table that the caller frees
+ * with convo_table_free().  top > 0 keeps the first top rows (sorted by
+ * volume, descending, ties by name, a missing value last); 0 keeps all.
+ * Counts are number columns.  Local days and hours are those of the
+ * process's zone, DST-correct.  The tables and their columns:
+ *
+ *   traffic          weekday (Mon..Sun, 7 rows always), h00..h23: user
+ *                    messages sent in the period by local hour; not cut
+ *   trend            day ("YYYY-MM-DD"; "YYYY-Www", ISO weeks, over
+ *                    periods of more than 92 local days), conversations
+ *                    started, their distinct users, non-system messages
+ *                    sent; every day of the period in date order, zero-
+ *                    filled, not cut; an open end of the period
+ *                    (CONVO_TIME_MIN, CONVO_TIME_MAX) narrows to the data
+ *   clicks           type, title, target, clicks (user messages)
+ *   agents           agent ("(none)" for assistant messages naming none),
+ *                    views (assistant messages), thumbs_up, thumbs_down
+ *   sources, assistants, devices, browsers, countries, regions, cities
+ *                    the value ("(unknown)" for none or ''),
+ *                    conversations, users (distinct)
+ *   status           status (active, ended: both always), conversations,
+ *                    share (0..1, four decimals; null without any)
+ *   top_questions    question (the opening message, normalized: lower
+ *                    case, white space runs made one space, white space
+ *                    and punctuation cut at both ends), conversations
+ *   top_not_understood  message (normalized alike), count: typed user
+ *                    messages sent in the period that got a fallback
+ *   whatsapp_window  id, user, last_user_message (local "YYYY-MM-DD
+ *                    HH:MM"), hours_since (one decimal): active WhatsApp
+ *                    conversations passing the filters, of any start
+ *                    time, whose last user message is more than 24 h
+ *                    before q->now; oldest first
+ *
+ * The others count conversations started in the period or messages sent
+ * in it, in conversations passing q's filters.  Returns 0, CONVO_EUSAGE
+ * for an unknown name, or a store error; on failure *out is NULL.
+ */
+int convo_breakdown(struct convo_table **out, struct convo_store *st,
+    const char *name, const struct convo_query *q, size_t top);
+
 /* (end of the statistics section) */
 
 #endif /* CONVO_H */

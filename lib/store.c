@@ -14,8 +14,9 @@
 int
 store_fail(struct convo_store *st, int rc, const char *what)
 {
-	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what,
+	snprintf(st->dbmsg, sizeof(st->dbmsg), "%s",
 	    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, st->dbmsg);
 	rc &= 0xff;
 	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CONVO_EBUSY :
 	    rc == SQLITE_NOMEM ? CONVO_ENOMEM : CONVO_EDB;
@@ -191,7 +192,7 @@ open_db(struct convo_store *st, const char *path, enum convo_open_mode mode,
 	if (rc == CONVO_EDB) {
 		/* Typically "file is not a database". */
 		snprintf(st->errmsg, sizeof(st->errmsg), "cannot use '%s': %s",
-		    path, sqlite3_errmsg(st->db));
+		    path, st->dbmsg);
 		rc = CONVO_ECREATE;
 	}
 	return rc;

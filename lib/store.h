@@ -12,6 +12,8 @@
 struct convo_store {
 	sqlite3 *db;
 	char errmsg[512];	/* the latest error, for convo_store_errmsg() */
+	char dbmsg[256];	/* SQLite's own words for it, kept past a
+				   ROLLBACK that clears sqlite3_errmsg() */
 };
 
 /* The SQL taking a database from version from to from + 1, or NULL. */
