@@ -40,12 +40,16 @@ endif
 override CPPFLAGS += $(DEP_CFLAGS) -Ilib -DCONVO_DATADIR='"$(DATADIR)"'
 
 COMMANDS = \
+	cmd/convo-delete \
 	cmd/convo-end-stale \
-	cmd/convo-import
+	cmd/convo-import \
+	cmd/convo-list \
+	cmd/convo-stats
 
 LIB_OBJS = \
 	lib/buf.o \
 	lib/errors.o \
+	lib/gate.o \
 	lib/hash.o \
 	lib/import.o \
 	lib/json.o \
@@ -53,12 +57,21 @@ LIB_OBJS = \
 	lib/parse_csv.o \
 	lib/parse_events.o \
 	lib/parse_json.o \
+	lib/parse_report.o \
 	lib/parse_text.o \
+	lib/period.o \
 	lib/reader.o \
+	lib/render_report.o \
+	lib/report.o \
 	lib/rules.o \
 	lib/rules_default.o \
+	lib/stats.o \
 	lib/store.o \
+	lib/store_breakdown.o \
+	lib/store_delete.o \
+	lib/store_kpi.o \
 	lib/store_lifecycle.o \
+	lib/store_list.o \
 	lib/store_query.o \
 	lib/store_rollup.o \
 	lib/store_schema.o \
@@ -67,14 +80,18 @@ LIB_OBJS = \
 	lib/time.o
 
 UNIT_TESTS = \
+	tests/unit/test_breakdown \
 	tests/unit/test_buf \
 	tests/unit/test_parse_csv \
 	tests/unit/test_parse_events \
 	tests/unit/test_parse_json \
 	tests/unit/test_parse_text \
+	tests/unit/test_period \
 	tests/unit/test_reader \
 	tests/unit/test_rules \
+	tests/unit/test_stats \
 	tests/unit/test_store \
+	tests/unit/test_store_lifecycle \
 	tests/unit/test_table \
 	tests/unit/test_time
 

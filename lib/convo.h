@@ -760,6 +760,13 @@ int convo_report_new(struct convo_report **out, struct convo_store *st,
 /* Frees a report; NULL is a no-op. */
 void convo_report_free(struct convo_report *r);
 
+/*
+ * The fields --by takes, NULL-terminated, static: source, assistant,
+ * channel (the same as source), device, browser, country, region, day,
+ * week, month.
+ */
+const char *const *convo_report_fields(void);
+
 /* How to print a report. */
 struct convo_render_options {
 	enum convo_output how;
@@ -835,6 +842,38 @@ enum convo_verdict convo_check_eval(char *msg, size_t msglen,
 enum convo_verdict convo_baseline_eval(char *msg, size_t msglen, size_t kpi,
     const struct convo_figure *cur, const struct convo_figure *base,
     double tolerance, double min_sample);
+
+/* The gates of one run. */
+struct convo_gates {
+	const struct convo_check *checks;
+	size_t n_checks;
+	const struct convo_figure *baseline;	/* NULL: none */
+	double tolerance;	/* 0.05 for 5% */
+	double min_sample;	/* 0: any sample will do */
+};
+
+/*
+ * Receives each gate that did not simply pass: what is "check" or
+ * "baseline", msg says why (see convo_check_eval).  Strings are borrowed
+ * for the call.
+ */
+typedef void (*convo_gate_fn)(void *ctx, const char *what,
+    enum convo_verdict v, const char *msg);
+
+/*
+ * Evaluates every check of g on the figures f, then compares every
+ * figure with the baseline, calling fn for each failure or lack of
+ * data.  Returns how many failed.
+ */
+size_t convo_gates_run(const struct convo_gates *g,
+    const struct convo_figure *f, convo_gate_fn fn, void *ctx);
+
+/*
+ * Reads a share: a number ("0.15") or a percentage ("15%"), white space
+ * around it allowed, as checks and --tolerance take it.  Returns 0, or
+ * -1 when s is not one.
+ */
+int convo_share_parse(double *out, const char *s);
 
 /*
  * Reads a report that convo-stats --json wrote (parse_report.c): its

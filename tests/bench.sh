@@ -49,3 +49,29 @@ measure json "$import" -q -d json.db gen.jsonl
 row "convo-import, same file again"
 measure csv "$import" -q -d csv.db gen.csv
 row "convo-import, CSV"
+
+# convo-end-stale on at least a million conversations: those of json.db,
+# topped up to 1,000,000 with sqlite3 (one message's worth each), all
+# idle past the cutoff; then again, with nothing left to end.  The
+# msgs/s column counts conversations here.
+cp json.db stale.db
+sqlite3 stale.db "WITH RECURSIVE n(i) AS (SELECT count(*) FROM conversation
+    UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
+    INSERT INTO conversation (ext_id, source, user_id, started_at,
+    last_activity_at) SELECT 'b' || i, 'web_widget',
+    (SELECT min(id) FROM user), 1793491200000 + i * 1000,
+    1793491200000 + i * 1000 FROM n WHERE i < 1000000"
+msgs=$(sqlite3 stale.db "SELECT count(*) FROM conversation")
+measure stale "$top/cmd/convo-end-stale" -q -d stale.db \
+    --now 2028-01-01T00:00:00Z
+row "convo-end-stale, $msgs convs"
+measure stale "$top/cmd/convo-end-stale" -q -d stale.db \
+    --now 2028-01-01T00:00:00Z
+row "convo-end-stale again, none stale"
+
+# convo-stats over all that the JSON import stored (N / 10 conversations,
+# N messages): every figure, every breakdown, as JSON.  msgs/s counts
+# the messages stored.
+msgs=$(sqlite3 json.db "SELECT count(*) FROM message")
+measure stats "$top/cmd/convo-stats" -d json.db --all --json --period all
+row "convo-stats --all --json, all"
