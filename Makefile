@@ -116,8 +116,9 @@ deps:
 
 # The README's first command: the sample exports imported and summed up.
 demo: all
-	rm -f demo.db demo.db-wal demo.db-shm
+	@rm -f demo.db demo.db-wal demo.db-shm
 	cmd/convo-import -d demo.db testdata/sample/*
+	cmd/convo-stats -d demo.db --period all --show sources,status,trend
 
 libconvo.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)

@@ -223,8 +223,7 @@ option(struct args *a, int c)
 	case OPT_USER: q->user = optarg; break;
 	default:
 		usage(stderr, 0);
-		fprintf(stderr, "try 'convo-stats --help'\n");
-		return EXIT_USAGE;
+		return cli_try_help();
 	}
 	return 0;
 }
