@@ -36,6 +36,30 @@ static const char sql_neighbours[] =
 	" AND (n.nu <> n.not_understood OR n.ho IS NOT n.handover)";
 
 /*
+ * After the neighbour step, only what it changes needs counting again:
+ * not-understood messages and the handover kinds.
+ */
+static const char sql_recount[] =
+	"UPDATE conversation SET"
+	" n_not_understood = coalesce(a.n_not_understood, 0),"
+	" n_handover_direct = coalesce(a.h_direct, 0) + coalesce(e.h_direct, 0),"
+	" n_handover_after_fallback = coalesce(a.h_after, 0)"
+	"   + coalesce(e.h_after, 0)"
+	" FROM temp.rollup_set t"
+	" LEFT JOIN (SELECT conversation_id AS cid,"
+	"   sum(not_understood) AS n_not_understood,"
+	"   sum(handover = 'direct') AS h_direct,"
+	"   sum(handover = 'after_fallback') AS h_after"
+	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
+	"   GROUP BY conversation_id) a ON a.cid = t.id"
+	" LEFT JOIN (SELECT conversation_id AS cid,"
+	"   sum(type = 'handover' AND value = 'direct') AS h_direct,"
+	"   sum(type = 'handover' AND value = 'after_fallback') AS h_after"
+	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
+	"   GROUP BY conversation_id) e ON e.cid = t.id"
+	" WHERE conversation.id = t.id";
+
+/*
  * Counts and times that one pass over the messages gives.  A conversation
  * ended as stale that gains activity after what it had when it was ended
  * is going on again, and is reopened (SET sees the old last_activity_at).
@@ -133,12 +157,11 @@ static const char sql_order[] =
 	" agent_pickup_ms = (SELECT min(r.ts) FROM message r"
 	"   WHERE r.conversation_id = conversation.id AND r.role = 'agent'"
 	"   AND r.ts >= first_handover_at) - first_handover_at,"
-	" last_role = (SELECT role FROM message r"
+	/* (The aggregate gives a row, NULL and 0, when there is none.) */
+	" (last_role, last_fallback) = (SELECT max(role), coalesce(max(fallback),"
+	"   0) FROM (SELECT role, fallback FROM message r"
 	"   WHERE r.conversation_id = conversation.id AND r.role <> 'system'"
-	"   ORDER BY ts DESC, id DESC LIMIT 1),"
-	" last_fallback = coalesce((SELECT fallback FROM message r"
-	"   WHERE r.conversation_id = conversation.id AND r.role <> 'system'"
-	"   ORDER BY ts DESC, id DESC LIMIT 1), 0),"
+	"   ORDER BY ts DESC, id DESC LIMIT 1)),"
 	" opening_message_id = (SELECT id FROM message r"
 	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
 	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1)"
@@ -174,7 +197,7 @@ store_rollup(struct convo_store *st)
 {
 	static const char *const steps[] = {
 		sql_set_all, sql_counts, sql_set_neighbours, sql_neighbours,
-		sql_counts, sql_order, sql_users
+		sql_recount, sql_order, sql_users
 	};
 	size_t i;
 	int rc;
