@@ -99,6 +99,9 @@ FUZZERS = \
 	tests/fuzz/fuzz_csv \
 	tests/fuzz/fuzz_events \
 	tests/fuzz/fuzz_json \
+	tests/fuzz/fuzz_report \
+	tests/fuzz/fuzz_rules \
+	tests/fuzz/fuzz_table \
 	tests/fuzz/fuzz_text
 
 MAN1 = $(COMMANDS:cmd/%=man/%.1)

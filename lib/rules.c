@@ -44,12 +44,15 @@ static const char *const placeholders[] = { "[email]", "[card]", "[phone]" };
  * Patterns may be matched against text that is not valid UTF-8 (a JSON
  * string can decode to a lone surrogate): with PCRE2_MATCH_INVALID_UTF
  * the bad bytes just never match, where plain PCRE2_UTF would refuse the
- * whole text, and redaction would then miss what it should hide.
+ * whole text, and redaction would then miss what it should hide.  \C
+ * (one byte, even inside a character) is refused: a match could end in
+ * the middle of a character, and redaction would leave half of it.
  */
 #ifdef PCRE2_MATCH_INVALID_UTF
-#define COMPILE_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+#define COMPILE_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | \
+	PCRE2_NEVER_BACKSLASH_C)
 #else
-#define COMPILE_OPTIONS (PCRE2_UTF | PCRE2_UCP)
+#define COMPILE_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C)
 #endif
 
 struct patterns {

@@ -287,6 +287,14 @@ print_sv(FILE *fp, const struct convo_table *t, int sep)
 			s = r == 0 ? t->names[c] : convo_table_cell(t, r - 1, c);
 			if (c > 0)
 				fputc(sep, fp);
+			/*
+			 * A lone empty field would make a blank line, which
+			 * CSV readers skip: it is quoted, as Python's csv
+			 * module does.
+			 */
+			if (sep == ',' && t->n_cols == 1 && (s == NULL ||
+			    *s == '\0'))
+				fputs("\"\"", fp);
 			if (s == NULL)
 				continue;
 			if (sep == ',')

@@ -361,6 +361,11 @@ test_errors(void)
 
 	is_int(convo_rules_new(&r, "bogus x", 7, "t", NULL, NULL), CONVO_EDATA,
 	    "errors without a diagnostic callback");
+
+	/* \C matches one byte and would cut UTF-8 characters apart. */
+	is_int(load(&r, "email \\C\n"), CONVO_EDATA, "\\C is refused");
+	is_str(diags, "test.rules:1:9: using \\C is disabled by the "
+	    "application\n", "  with PCRE2's reason");
 }
 
 /* matches(PATTERN, TEXT): compiles, matches once, frees. */

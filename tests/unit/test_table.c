@@ -101,6 +101,17 @@ main(void)
 	    "json: escaped strings, numbers bare, null");
 	convo_table_free(t);
 
+	/* A blank line would be no row at all to a CSV reader. */
+	convo_table_new(&empty, 1, one);
+	convo_table_add_row(empty);
+	convo_table_set(empty, 0, "c1");
+	convo_table_add_row(empty);
+	convo_table_set(empty, 0, "");
+	convo_table_add_row(empty);
+	check(empty, CONVO_OUT_CSV, 0, "id\r\nc1\r\n\"\"\r\n\"\"\r\n",
+	    "csv: an empty or null cell alone on its row is quoted");
+	convo_table_free(empty);
+
 	convo_table_new(&empty, 1, one);
 	check(empty, CONVO_OUT_JSON, 0, "[]\n", "json: an empty table");
 	check(empty, CONVO_OUT_TABLE, 0, "id\n", "table: header only");
