@@ -28,6 +28,8 @@
 #include <cjson/cJSON.h>
 #include <csv.h>
 
+#include "internal.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_COLS 16
@@ -46,35 +48,7 @@ struct cells {
 static int
 utf8_valid(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n, k;
-	uint32_t c;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			n = 1, c = s[i] & 0x1f;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			n = 2, c = s[i] & 0x0f;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			n = 3, c = s[i] & 0x07;
-		else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-		    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
+	return utf8_check((const char *)s, len) == 0;
 }
 
 /* Code points, as the table counts columns: bytes that do not continue. */
