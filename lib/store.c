@@ -64,6 +64,12 @@ store_bind_int(sqlite3_stmt *s, int i, int64_t v, int64_t none)
 }
 
 int
+store_bind_double(sqlite3_stmt *s, int i, double v, int has)
+{
+	return has ? sqlite3_bind_double(s, i, v) : sqlite3_bind_null(s, i);
+}
+
+int
 store_step_done(struct convo_store *st, sqlite3_stmt *s)
 {
 	int rc;
@@ -76,9 +82,8 @@ store_step_done(struct convo_store *st, sqlite3_stmt *s)
 	return 0;
 }
 
-/* Reads a single integer result of sql into *out. */
-static int
-query_int(struct convo_store *st, const char *sql, int64_t *out)
+int
+store_query_int(struct convo_store *st, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -104,7 +109,7 @@ migrate(struct convo_store *st)
 	int rc, v, latest = convo_store_schema_version();
 	char pragma[64];
 
-	if ((rc = query_int(st, "PRAGMA user_version", &version)) != 0)
+	if ((rc = store_query_int(st, "PRAGMA user_version", &version)) != 0)
 		return rc;
 	if (version > latest) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "database schema "
@@ -116,7 +121,7 @@ migrate(struct convo_store *st)
 		return 0;
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
+	rc = store_query_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
 	if (rc == 0 && version == 0 && tables > 0) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "not a convo "
 		    "database: it has tables but no convo schema version");

@@ -29,6 +29,9 @@ int store_fail(struct convo_store *st, int rc, const char *what);
 int store_prepare(struct convo_store *st, sqlite3_stmt **out,
     const char *sql);
 
+/* Reads the one integer that sql returns into *out (0 when no row). */
+int store_query_int(struct convo_store *st, const char *sql, int64_t *out);
+
 /* Runs SQL without results. */
 int store_exec(struct convo_store *st, const char *sql);
 
@@ -36,6 +39,9 @@ int store_exec(struct convo_store *st, const char *sql);
 int store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Binds an integer, or NULL when v is none. */
 int store_bind_int(sqlite3_stmt *s, int i, int64_t v, int64_t none);
+
+/* Binds a real number, or NULL when has is 0. */
+int store_bind_double(sqlite3_stmt *s, int i, double v, int has);
 
 /* Steps a statement that returns no row (or ignores them), then resets it. */
 int store_step_done(struct convo_store *st, sqlite3_stmt *s);

@@ -105,13 +105,11 @@ count(struct convo_store *st, sqlite3_stmt *s, long *out)
 static int
 count_sql(struct convo_store *st, const char *sql, long *out)
 {
-	sqlite3_stmt *s;
+	int64_t n;
 	int rc;
 
-	if ((rc = store_prepare(st, &s, sql)) != 0)
-		return rc;
-	rc = count(st, s, out);
-	sqlite3_finalize(s);
+	rc = store_query_int(st, sql, &n);
+	*out = rc == 0 ? (long)n : 0;
 	return rc;
 }
 

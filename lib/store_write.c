@@ -294,17 +294,12 @@ add_import_row(struct store_import *si, const char *file)
 static int
 any_forgotten(struct store_import *si)
 {
-	sqlite3_stmt *s;
+	int64_t any;
 	int rc;
 
-	if ((rc = store_prepare(si->st, &s, sql_any_forgotten)) != 0)
-		return rc;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		si->any_forgotten = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return store_fail(si->st, rc, "database error");
-	return 0;
+	if ((rc = store_query_int(si->st, sql_any_forgotten, &any)) == 0)
+		si->any_forgotten = any != 0;
+	return rc;
 }
 
 int
@@ -579,10 +574,7 @@ bind_conv_fields(sqlite3_stmt *s, int64_t conv, const struct convo_conv_fields *
 	store_bind_int(s, 12, c->csat, 0);
 	store_bind_int(s, 13, c->usage.input_tokens, CONVO_NUM_NONE);
 	store_bind_int(s, 14, c->usage.output_tokens, CONVO_NUM_NONE);
-	if (c->usage.has_cost)
-		sqlite3_bind_double(s, 15, c->usage.cost);
-	else
-		sqlite3_bind_null(s, 15);
+	store_bind_double(s, 15, c->usage.cost, c->usage.has_cost);
 }
 
 static int
@@ -635,10 +627,7 @@ bind_usage(sqlite3_stmt *s, int i, const struct convo_usage *u)
 {
 	store_bind_int(s, i, u->input_tokens, CONVO_NUM_NONE);
 	store_bind_int(s, i + 1, u->output_tokens, CONVO_NUM_NONE);
-	if (u->has_cost)
-		sqlite3_bind_double(s, i + 2, u->cost);
-	else
-		sqlite3_bind_null(s, i + 2);
+	store_bind_double(s, i + 2, u->cost, u->has_cost);
 }
 
 static int
@@ -659,10 +648,7 @@ msg_insert(struct store_import *si, int64_t conv, int64_t key,
 	sqlite3_bind_int(s, 9, sm->fallback);
 	sqlite3_bind_int(s, 10, sm->fallback_derived);
 	store_bind_text(s, 11, m->intent);
-	if (m->has_confidence)
-		sqlite3_bind_double(s, 12, m->confidence);
-	else
-		sqlite3_bind_null(s, 12);
+	store_bind_double(s, 12, m->confidence, m->has_confidence);
 	store_bind_text(s, 13, m->agent);
 	store_bind_text(s, 14, m->feedback ? feedback_name(m->feedback) : NULL);
 	store_bind_text(s, 15, sm->handover ? handover_name(sm->handover) : NULL);
@@ -687,10 +673,7 @@ msg_update(struct store_import *si, int64_t id, const struct store_msg *sm)
 	sqlite3_bind_int(s, 4, sm->fallback_derived || m->role !=
 	    CONVO_ROLE_ASSISTANT);
 	store_bind_text(s, 5, m->intent);
-	if (m->has_confidence)
-		sqlite3_bind_double(s, 6, m->confidence);
-	else
-		sqlite3_bind_null(s, 6);
+	store_bind_double(s, 6, m->confidence, m->has_confidence);
 	store_bind_text(s, 7, m->agent);
 	store_bind_text(s, 8, m->feedback ? feedback_name(m->feedback) : NULL);
 	store_bind_text(s, 9, sm->handover ? handover_name(sm->handover) : NULL);
