@@ -98,6 +98,7 @@ UNIT_TESTS = \
 FUZZERS = \
 	tests/fuzz/fuzz_csv \
 	tests/fuzz/fuzz_events \
+	tests/fuzz/fuzz_import \
 	tests/fuzz/fuzz_json \
 	tests/fuzz/fuzz_report \
 	tests/fuzz/fuzz_rules \

@@ -53,7 +53,10 @@ list() {
 		[ -x "$f" ] || continue
 		fmt=${f#tests/fuzz/fuzz_}
 		fmt=${fmt%-replay}
-		echo "$f $f testdata/$fmt"
+		# A harness without seeds of its own replays all of testdata/.
+		seeds=testdata/$fmt
+		[ -d "$seeds" ] || seeds=testdata
+		echo "$f $f $seeds"
 	done
 	for t in tests/cmd/*.t; do
 		[ -f "$t" ] && echo "$t sh $t"
