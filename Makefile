@@ -155,8 +155,9 @@ $(FUZZERS): %: %.c tests/fuzz/fuzz.h $(LIB_OBJS:.o=.c) lib/internal.h lib/convo.
 fuzz-run: fuzz
 	for f in $(FUZZERS); do \
 		n=$${f#tests/fuzz/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+		seeds=testdata/$$n; [ -d $$seeds ] || seeds=testdata/sample; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -dict=$$f.dict \
-			tests/fuzz/corpus/$$n testdata/$$n || exit 1; \
+			tests/fuzz/corpus/$$n $$seeds || exit 1; \
 	done
 
 # Replays the fuzz seeds through the harnesses built without libFuzzer.
