@@ -19,9 +19,13 @@ struct import {
 	long n_records;
 };
 
-/* Hashes the content that identifies a message, fields separated. */
+/*
+ * Hashes the content that identifies a message, fields separated.  The
+ * text is the one stored: with --redact, nothing derived from the original
+ * text (not even this hash, which a dictionary could invert) is kept.
+ */
 static uint64_t
-message_key(const struct convo_msg_fields *m)
+message_key(const struct convo_msg_fields *m, const char *text)
 {
 	const char *parts[6];
 	uint64_t h = HASH64_INIT;
@@ -33,7 +37,8 @@ message_key(const struct convo_msg_fields *m)
 	parts[3] = m->click_target;
 	parts[4] = m->media_url;
 	parts[5] = NULL;
-	h = hash64(h, m->text ? m->text : "", m->text ? m->text_len : 0);
+	if (text != NULL)
+		h = hash64(h, text, strlen(text));
 	for (i = 0; i < 5; i++) {
 		h = hash64(h, "\x1f", 1);
 		if (parts[i] != NULL)
@@ -100,7 +105,6 @@ import_msg(struct import *im, int64_t conv, const struct convo_rec *rec)
 	memset(&sm, 0, sizeof(sm));
 	sm.m = m;
 	sm.text = m->text;
-	sm.key = message_key(m);
 	derive(&sm, rules);
 	if (im->opt->redact && rules != NULL && m->text != NULL) {
 		if ((redacted = convo_rules_redact(rules, m->text,
@@ -108,6 +112,7 @@ import_msg(struct import *im, int64_t conv, const struct convo_rec *rec)
 			return CONVO_ENOMEM;
 		sm.text = redacted;
 	}
+	sm.key = message_key(m, sm.text);
 	rc = store_import_msg(&id, &is_new, im->si, conv, &sm);
 	free(redacted);
 	if (rc == 0 && is_new && rules != NULL && m->role == CONVO_ROLE_USER &&

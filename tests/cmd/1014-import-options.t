@@ -168,6 +168,19 @@ is "$(sqlite3 red.db "SELECT quote(name), email, phone, derived FROM lead")" \
 	"NULL|[email]|[phone]|1" "--redact: the derived lead stores [email] and [phone]"
 is "$(sqlite3 red.db "SELECT n_leads FROM conversation")" "1" \
 	"--redact: the redacted lead still counts"
+# The identity of a redacted message hashes the redacted text only: a
+# second --redact import finds all four messages, while an import without
+# --redact sees other texts in the three messages with contacts or a card
+# and stores those again.
+run convo-import -d red.db --redact red.txt
+out_timeless "--redact again: nothing new" <<'EOF'
+imported 1 file: 0 new and 0 updated conversations, 0 new messages, 0 skipped records, T s
+EOF
+cp red.db red2.db
+run convo-import -d red2.db red.txt
+out_timeless "without --redact after --redact: the three texts that differ" <<'EOF'
+imported 1 file: 0 new and 1 updated conversations, 3 new messages, 0 skipped records, T s
+EOF
 # Stated leads are stored as the export gives them.
 run convo-import -d red.db --redact good-array.json
 status_is 0 "--redact, a stated lead: exit 0"
