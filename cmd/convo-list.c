@@ -333,6 +333,10 @@ list(size_t *n, struct convo_store *st, const struct args *a,
 		return convo_store_list(n, st, opt, print_id, NULL);
 	if ((rc = convo_table_new(&r.t, N_COLUMNS, columns)) != 0)
 		return rc;
+	/* On a narrow terminal, names and the preview give way, not ids or times. */
+	convo_table_set_kind(r.t, 0, CONVO_CELL_FIXED);
+	convo_table_set_kind(r.t, 5, CONVO_CELL_FIXED);
+	convo_table_set_kind(r.t, 6, CONVO_CELL_FIXED);
 	convo_table_set_kind(r.t, 7, CONVO_CELL_NUMBER);
 	rc = convo_store_list(n, st, opt, add_row, &r);
 	if (rc == 0 && (*n > 0 || a->out != CONVO_OUT_TABLE))

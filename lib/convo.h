@@ -238,7 +238,8 @@ enum convo_output {
 };
 
 enum convo_cell_kind {
-	CONVO_CELL_TEXT,	/* a JSON string, left-aligned */
+	CONVO_CELL_TEXT,	/* a JSON string, left-aligned, cut to fit */
+	CONVO_CELL_FIXED,	/* the same, never cut (ids, times) */
 	CONVO_CELL_NUMBER	/* a JSON number, right-aligned */
 };
 

@@ -205,6 +205,43 @@ flat(const char *s, struct buf *b)
 	return b->data ? b->data : "";
 }
 
+/* The narrowest a text column is cut to: the last one, the others. */
+#define MIN_LAST 10
+#define MIN_OTHER 8
+
+/*
+ * Too wide for the terminal: text columns give way, the last one (a
+ * preview, a note) first down to MIN_LAST, then the widest of the others
+ * a column at a time down to MIN_OTHER.  Numbers and fixed columns are
+ * never cut, so a table of many may still be wider than max_width.
+ */
+static void
+fit(const struct convo_table *t, size_t *w, size_t total, size_t max_width)
+{
+	size_t c, widest, give, over, last = t->n_cols - 1;
+
+	if (max_width == 0 || total <= max_width || t->n_cols == 0)
+		return;
+	over = total - max_width;
+	if (t->kinds[last] == CONVO_CELL_TEXT && w[last] > MIN_LAST) {
+		give = w[last] - MIN_LAST < over ? w[last] - MIN_LAST : over;
+		w[last] -= give;
+		over -= give;
+	}
+	while (over > 0) {
+		widest = last;
+		for (c = 0; c < last; c++)
+			if (t->kinds[c] == CONVO_CELL_TEXT &&
+			    w[c] > MIN_OTHER && (widest == last ||
+			    w[c] > w[widest]))
+				widest = c;
+		if (widest == last)
+			break;
+		w[widest]--;
+		over--;
+	}
+}
+
 static void
 print_text(FILE *fp, const struct convo_table *t, size_t max_width)
 {
@@ -224,10 +261,7 @@ print_text(FILE *fp, const struct convo_table *t, size_t max_width)
 		}
 		total += w[c] + (c > 0 ? 2 : 0);
 	}
-	/* Too wide for the terminal: the last column gives way. */
-	if (max_width > 0 && total > max_width && t->n_cols > 0 &&
-	    total - w[t->n_cols - 1] + 10 < max_width)
-		w[t->n_cols - 1] -= total - max_width;
+	fit(t, w, total, max_width);
 	for (r = 0; r <= t->n_rows; r++) {
 		for (c = 0; c < t->n_cols; c++) {
 			s = r == 0 ? t->names[c] : convo_table_cell(t, r - 1, c);

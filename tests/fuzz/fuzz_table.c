@@ -380,8 +380,9 @@ check_tsv(const struct cells *c, const char *out, size_t len)
 
 /*
  * The table for people: a line per row and the header; every line at
- * most as wide as the columns, the widest exactly so; cut to max_width
- * when the last column is text and can give way.
+ * most as wide as the columns, the widest exactly so.  Cut to max_width,
+ * text columns give way down to 10 (the last) and 8 (the others)
+ * columns; numbers never do.
  */
 static void
 check_text(const struct cells *c, const char *out, size_t len,
@@ -399,12 +400,15 @@ check_text(const struct cells *c, const char *out, size_t len,
 		}
 		total += w[k] + (k > 0 ? 2 : 0);
 	}
-	if (max_width > 0 && total > max_width &&
-	    total - w[c->n_cols - 1] + 10 < max_width) {
-		/* Numbers are never cut: no promise about the width then. */
-		if (c->number[c->n_cols - 1])
-			return;
-		total = max_width;
+	if (max_width > 0 && total > max_width) {
+		size_t floor = 0, min;
+
+		for (k = 0; k < c->n_cols; k++) {
+			min = k + 1 == c->n_cols ? 10 : 8;
+			floor += (c->number[k] || w[k] < min ? w[k] : min) +
+			    (k > 0 ? 2 : 0);
+		}
+		total = floor > max_width ? floor : max_width;
 	}
 	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)

@@ -78,6 +78,20 @@ main(void)
 	    "whatsapp        3  grüß dich\n"
 	    "voice           -  -\n",
 	    "table: the last column is cut to the width");
+	check(t, CONVO_OUT_TABLE, 22,
+	    "source    chats  note\n"
+	    "web_w...     12  says \"h...\n"
+	    "whatsapp      3  grüß dich\n"
+	    "voice         -  -\n",
+	    "table: then the widest other text column, down to 8");
+	convo_table_set_kind(t, 0, CONVO_CELL_FIXED);
+	check(t, CONVO_OUT_TABLE, 22,
+	    "source      chats  note\n"
+	    "web_widget     12  says \"h...\n"
+	    "whatsapp        3  grüß dich\n"
+	    "voice           -  -\n",
+	    "table: a fixed column is never cut");
+	convo_table_set_kind(t, 0, CONVO_CELL_TEXT);
 	check(t, CONVO_OUT_CSV, 0,
 	    "source,chats,note\r\n"
 	    "web_widget,12,\"says \"\"hi\"\", then\nleaves\"\r\n"
