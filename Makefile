@@ -39,71 +39,13 @@ override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 override CPPFLAGS += $(DEP_CFLAGS) -Ilib -DCONVO_DATADIR='"$(DATADIR)"'
 
-COMMANDS = \
-	cmd/convo-delete \
-	cmd/convo-end-stale \
-	cmd/convo-import \
-	cmd/convo-list \
-	cmd/convo-stats
-
-LIB_OBJS = \
-	lib/buf.o \
-	lib/errors.o \
-	lib/gate.o \
-	lib/hash.o \
-	lib/import.o \
-	lib/json.o \
-	lib/parse.o \
-	lib/parse_csv.o \
-	lib/parse_events.o \
-	lib/parse_json.o \
-	lib/parse_report.o \
-	lib/parse_text.o \
-	lib/period.o \
-	lib/reader.o \
-	lib/render_report.o \
-	lib/report.o \
-	lib/rules.o \
-	lib/rules_default.o \
-	lib/stats.o \
-	lib/store.o \
-	lib/store_breakdown.o \
-	lib/store_delete.o \
-	lib/store_kpi.o \
-	lib/store_lifecycle.o \
-	lib/store_list.o \
-	lib/store_query.o \
-	lib/store_rollup.o \
-	lib/store_schema.o \
-	lib/store_write.o \
-	lib/table.o \
-	lib/time.o
-
-UNIT_TESTS = \
-	tests/unit/test_breakdown \
-	tests/unit/test_buf \
-	tests/unit/test_parse_csv \
-	tests/unit/test_parse_events \
-	tests/unit/test_parse_json \
-	tests/unit/test_parse_text \
-	tests/unit/test_period \
-	tests/unit/test_reader \
-	tests/unit/test_rules \
-	tests/unit/test_stats \
-	tests/unit/test_store \
-	tests/unit/test_store_lifecycle \
-	tests/unit/test_table \
-	tests/unit/test_time
-
-FUZZERS = \
-	tests/fuzz/fuzz_csv \
-	tests/fuzz/fuzz_events \
-	tests/fuzz/fuzz_import \
-	tests/fuzz/fuzz_json \
-	tests/fuzz/fuzz_report \
-	tests/fuzz/fuzz_rules \
-	tests/fuzz/fuzz_table \
-	tests/fuzz/fuzz_text
+# Every cmd/convo-*.c is a command, every lib/*.c part of the library,
+# every tests/unit/test_*.c a unit test, every tests/fuzz/fuzz_*.c a fuzz
+# harness: adding a file is all it takes.
+COMMANDS = $(patsubst %.c,%,$(wildcard cmd/convo-*.c))
+LIB_OBJS = $(sort $(patsubst %.c,%.o,$(wildcard lib/*.c)) lib/rules_default.o)
+UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
+FUZZERS = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 MAN1 = $(COMMANDS:cmd/%=man/%.1)
 MAN5 = man/convo-formats.5

@@ -16,22 +16,35 @@
 static void
 usage(FILE *fp, int full)
 {
-	fprintf(fp, "usage: convo-import [-hq] [-d db] [--date date] "
-	    "[--dry-run] [--format name]\n"
-	    "                    [--progress] [--redact] [--rules file] "
-	    "[--session-gap duration]\n"
-	    "                    [--skip-bad] [--tz zone] [--version] "
-	    "[file ...]\n");
+	fprintf(fp, "usage: convo-import [-hq] [-d db] [--agent name] "
+	    "[--assistant name] [--date date]\n"
+	    "                    [--date-order order] [--dry-run] "
+	    "[--format name]\n"
+	    "                    [--handover-action name] [--progress] "
+	    "[--redact] [--rules file]\n"
+	    "                    [--session-gap duration] [--skip-bad] "
+	    "[--tz zone] [--version]\n"
+	    "                    [file ...]\n");
 	if (!full)
 		return;
 	fputs("\n"
 	    "  -d, --db file          the database (default $CONVO_DB, "
 	    "else ./convo.db)\n"
+	    "      --agent name       this author is a human agent "
+	    "(repeatable)\n"
+	    "      --assistant name   this author is the assistant "
+	    "(repeatable)\n"
 	    "      --date date        the day of a transcript without one "
 	    "(YYYY-MM-DD)\n"
+	    "      --date-order order dmy, mdy or ymd: how to read dates "
+	    "like 03/04/25\n"
 	    "      --dry-run          parse and count, store nothing\n"
-	    "      --format name      json, events, csv or text (default: "
-	    "detected)\n"
+	    "      --format name      json, events, csv, text, whatsapp, "
+	    "rasa, botframework,\n"
+	    "                         llm or chatwoot (default: detected)\n"
+	    "      --handover-action name\n"
+	    "                         this Rasa action hands over "
+	    "(repeatable)\n"
 	    "  -h, --help             print this help and exit\n"
 	    "      --progress         show progress even when stderr is "
 	    "not a terminal\n"
@@ -51,9 +64,13 @@ usage(FILE *fp, int full)
 }
 
 enum {
-	OPT_DATE = 256,
+	OPT_AGENT = 256,
+	OPT_ASSISTANT,
+	OPT_DATE,
+	OPT_DATE_ORDER,
 	OPT_DRY_RUN,
 	OPT_FORMAT,
+	OPT_HANDOVER_ACTION,
 	OPT_PROGRESS,
 	OPT_REDACT,
 	OPT_RULES,
@@ -64,10 +81,14 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "agent", required_argument, NULL, OPT_AGENT },
+	{ "assistant", required_argument, NULL, OPT_ASSISTANT },
 	{ "date", required_argument, NULL, OPT_DATE },
+	{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
 	{ "db", required_argument, NULL, 'd' },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "handover-action", required_argument, NULL, OPT_HANDOVER_ACTION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -88,6 +109,8 @@ struct args {
 	const char *tz;
 	int quiet;
 	int progress;
+	/* The repeatable names, each array argc long. */
+	const char **assistants, **agents, **handover_actions;
 };
 
 /* Totals over the files of one run. */
@@ -152,12 +175,34 @@ load_rules(struct convo_rules **out, const char *path)
 }
 
 static int
+date_order(const char *s)
+{
+	static const char *const names[] = { "dmy", "mdy", "ymd" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, names[i]) == 0)
+			return CONVO_DATE_ORDER_DMY + i;
+	return -1;
+}
+
+static int
 parse_args(struct args *a, struct convo_import_options *opt, int argc,
     char **argv)
 {
 	int64_t gap;
 	int c, f;
 
+	a->assistants = calloc((size_t)argc * 3, sizeof(*a->assistants));
+	if (a->assistants == NULL) {
+		cli_error("%s", strerror(ENOMEM));
+		return EXIT_SOFTWARE;
+	}
+	a->agents = a->assistants + argc;
+	a->handover_actions = a->agents + argc;
+	opt->assistants = a->assistants;
+	opt->agents = a->agents;
+	opt->handover_actions = a->handover_actions;
 	while ((c = getopt_long(argc, argv, "d:hq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -169,8 +214,23 @@ parse_args(struct args *a, struct convo_import_options *opt, int argc,
 		case 'q':
 			a->quiet = 1;
 			break;
+		case OPT_AGENT:
+			a->agents[opt->n_agents++] = optarg;
+			break;
+		case OPT_ASSISTANT:
+			a->assistants[opt->n_assistants++] = optarg;
+			break;
 		case OPT_DATE:
 			a->date = optarg;
+			break;
+		case OPT_DATE_ORDER:
+			if ((f = date_order(optarg)) < 0)
+				return cli_usage_error("unknown date order '%s' "
+				    "(dmy, mdy, ymd)", optarg);
+			opt->date_order = (enum convo_date_order)f;
+			break;
+		case OPT_HANDOVER_ACTION:
+			a->handover_actions[opt->n_handover_actions++] = optarg;
 			break;
 		case OPT_DRY_RUN:
 			opt->dry_run = 1;
@@ -178,7 +238,8 @@ parse_args(struct args *a, struct convo_import_options *opt, int argc,
 		case OPT_FORMAT:
 			if ((f = convo_format_from_name(optarg)) <= 0)
 				return cli_usage_error("unknown format '%s' "
-				    "(json, events, csv, text)", optarg);
+				    "(json, events, csv, text, whatsapp, rasa, "
+				    "botframework, llm, chatwoot)", optarg);
 			opt->format = (enum convo_format)f;
 			break;
 		case OPT_PROGRESS:
@@ -338,10 +399,13 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	if ((rc = parse_args(&a, &opt, argc, argv)) != 0 ||
-	    (rc = setup_time(&a, &opt)) != 0)
+	    (rc = setup_time(&a, &opt)) != 0 ||
+	    (rc = load_rules(&rules, a.rules)) != 0) {
+		free(a.assistants);
 		return rc;
-	if ((rc = load_rules(&rules, a.rules)) != 0)
-		return rc;
+	}
+	if (opt.n_handover_actions == 0)
+		opt.handover_actions = NULL;
 	opt.rules = rules;
 	opt.diag = cli_diag;
 	if (!a.quiet && (a.progress || isatty(STDERR_FILENO)))
@@ -349,6 +413,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = open_store(&st, cli_db_path(a.db), opt.dry_run)) != 0) {
 		convo_rules_free(rules);
+		free(a.assistants);
 		return cli_exit_code(rc);
 	}
 	for (i = optind; i < argc || i == optind; i++) {
@@ -364,6 +429,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	convo_store_close(st);
 	convo_rules_free(rules);
+	free(a.assistants);
 	if (!a.quiet)
 		summary(&t, &opt, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);

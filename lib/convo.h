@@ -177,12 +177,29 @@ enum convo_format {
 	CONVO_FMT_JSON,		/* conversation documents: array, object, JSONL */
 	CONVO_FMT_EVENTS,	/* event stream, JSON Lines */
 	CONVO_FMT_CSV,		/* one row per message */
-	CONVO_FMT_TEXT		/* plain-text transcript */
+	CONVO_FMT_TEXT,		/* plain-text transcript */
+	/* Platform adapters (convo-formats(5)). */
+	CONVO_FMT_WHATSAPP,	/* WhatsApp "Export chat" text */
+	CONVO_FMT_RASA,		/* Rasa trackers, rasa export, SQL events */
+	CONVO_FMT_BOTFRAMEWORK,	/* Bot Framework / Copilot Studio activities */
+	CONVO_FMT_LLM,		/* OpenAI, ShareGPT, ChatGPT, Claude logs */
+	CONVO_FMT_CHATWOOT	/* Chatwoot conversations */
 };
 
-/* Looks up a format by name ("json", "events", "csv", "text"); -1 if none. */
+/*
+ * Looks up a format by name ("json", "events", "csv", "text", "whatsapp",
+ * "rasa", "botframework", "llm", "chatwoot"); -1 if none.
+ */
 int convo_format_from_name(const char *name);
 const char *convo_format_name(enum convo_format f);
+
+/* The order of day, month and year in dates such as 03/04/25. */
+enum convo_date_order {
+	CONVO_DATE_ORDER_AUTO,	/* inferred per file from fields above 12 */
+	CONVO_DATE_ORDER_DMY,
+	CONVO_DATE_ORDER_MDY,
+	CONVO_DATE_ORDER_YMD
+};
 
 struct convo_import_options {
 	enum convo_format format;
@@ -198,10 +215,20 @@ struct convo_import_options {
 	/* Called now and then with bytes read so far; may be NULL. */
 	void (*progress)(void *ctx, const char *file, uint64_t bytes);
 	void *progress_ctx;
+	/* What the platform adapters cannot tell from the export itself. */
+	enum convo_date_order date_order;	/* WhatsApp dates */
+	const char *const *assistants;	/* authors who are the assistant */
+	size_t n_assistants;
+	const char *const *agents;	/* authors who are human agents */
+	size_t n_agents;
+	/* Rasa actions that hand over to a human; NULL: the defaults. */
+	const char *const *handover_actions;
+	size_t n_handover_actions;
 };
 
 #define CONVO_IMPORT_OPTIONS_INIT { CONVO_FMT_AUTO, NULL, 0, 0, 0, \
-	CONVO_TIME_NONE, INT64_C(86400000), 0, NULL, NULL, NULL, NULL }
+	CONVO_TIME_NONE, INT64_C(86400000), 0, NULL, NULL, NULL, NULL, \
+	CONVO_DATE_ORDER_AUTO, NULL, 0, NULL, 0, NULL, 0 }
 
 /* What one file's import did. */
 struct convo_import_result {

@@ -237,6 +237,7 @@ run(struct convo_import_result *res, struct import *im, struct reader *rd,
 	p.sink_ctx = im;
 	p.diag = opt->diag;
 	p.diag_ctx = opt->diag_ctx;
+	p.opt = opt;
 	rc = parse_run(&p, fmt);
 	res->records = p.n_records;
 	res->skipped = p.n_bad;

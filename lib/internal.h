@@ -268,6 +268,8 @@ struct parser {
 	void *sink_ctx;
 	convo_diag_fn diag;
 	void *diag_ctx;
+	/* The whole options, for the adapters' settings; never NULL. */
+	const struct convo_import_options *opt;
 	long n_records;			/* records handed on */
 	long n_bad;			/* records rejected */
 };
@@ -295,6 +297,11 @@ int parse_json(struct parser *p);	/* conversation documents */
 int parse_events(struct parser *p);	/* event stream */
 int parse_csv(struct parser *p);
 int parse_text(struct parser *p);
+int parse_whatsapp(struct parser *p);
+int parse_rasa(struct parser *p);
+int parse_botframework(struct parser *p);
+int parse_llm(struct parser *p);
+int parse_chatwoot(struct parser *p);
 
 /*
  * Sniffers, one per parser file: given the first bytes of the input
@@ -305,6 +312,15 @@ int parse_text(struct parser *p);
 int parse_json_sniff(const char *head, size_t len);
 int parse_text_sniff(const char *head, size_t len);
 int parse_csv_sniff(const char *head, size_t len);
+/*
+ * The adapters' sniffers are asked first, so each must be sure: a native
+ * file, or another platform's, must never look like its own.
+ */
+int parse_whatsapp_sniff(const char *head, size_t len);
+int parse_rasa_sniff(const char *head, size_t len);
+int parse_botframework_sniff(const char *head, size_t len);
+int parse_llm_sniff(const char *head, size_t len);
+int parse_chatwoot_sniff(const char *head, size_t len);
 
 /*
  * parse.c: detects the format from the first bytes of the input.

@@ -10,12 +10,34 @@
 
 #include "internal.h"
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const format_names[] = {
 	[CONVO_FMT_AUTO] = "auto",
 	[CONVO_FMT_JSON] = "json",
 	[CONVO_FMT_EVENTS] = "events",
 	[CONVO_FMT_CSV] = "csv",
-	[CONVO_FMT_TEXT] = "text"
+	[CONVO_FMT_TEXT] = "text",
+	[CONVO_FMT_WHATSAPP] = "whatsapp",
+	[CONVO_FMT_RASA] = "rasa",
+	[CONVO_FMT_BOTFRAMEWORK] = "botframework",
+	[CONVO_FMT_LLM] = "llm",
+	[CONVO_FMT_CHATWOOT] = "chatwoot"
+};
+
+/*
+ * The adapters, asked before the native formats in this order: each
+ * sniffer looks for what only its platform writes.
+ */
+static const struct {
+	enum convo_format format;
+	int (*sniff)(const char *head, size_t len);
+} adapters[] = {
+	{ CONVO_FMT_WHATSAPP, parse_whatsapp_sniff },
+	{ CONVO_FMT_RASA, parse_rasa_sniff },
+	{ CONVO_FMT_BOTFRAMEWORK, parse_botframework_sniff },
+	{ CONVO_FMT_CHATWOOT, parse_chatwoot_sniff },
+	{ CONVO_FMT_LLM, parse_llm_sniff }
 };
 
 int
@@ -75,8 +97,6 @@ static const char *const handover_names[] = {
 	"", "direct", "after_fallback", "operator_button"
 };
 static const char *const feedback_names[] = { "", "up", "down" };
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Role names that exports use besides the model's own. */
 static const struct {
@@ -211,6 +231,7 @@ enum convo_format
 parse_detect(const char *head, size_t len, const char **why)
 {
 	const char *nl;
+	size_t i;
 	int f;
 
 	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
@@ -229,6 +250,9 @@ parse_detect(const char *head, size_t len, const char **why)
 		*why = "binary file";
 		return CONVO_FMT_AUTO;
 	}
+	for (i = 0; i < NELEM(adapters); i++)
+		if (adapters[i].sniff(head, len))
+			return adapters[i].format;
 	/*
 	 * A transcript without a header starts with '[' too, but its first
 	 * line "[10:30] User: hi" is never JSON.
@@ -243,7 +267,8 @@ parse_detect(const char *head, size_t len, const char **why)
 		return CONVO_FMT_TEXT;
 	if (parse_csv_sniff(head, len))
 		return CONVO_FMT_CSV;
-	*why = "unknown format (not JSON, an event stream, CSV or a transcript)";
+	*why = "unknown format (not a native format or a known platform's "
+	    "export)";
 	return CONVO_FMT_AUTO;
 }
 
@@ -259,6 +284,16 @@ parse_run(struct parser *p, enum convo_format fmt)
 		return parse_csv(p);
 	case CONVO_FMT_TEXT:
 		return parse_text(p);
+	case CONVO_FMT_WHATSAPP:
+		return parse_whatsapp(p);
+	case CONVO_FMT_RASA:
+		return parse_rasa(p);
+	case CONVO_FMT_BOTFRAMEWORK:
+		return parse_botframework(p);
+	case CONVO_FMT_LLM:
+		return parse_llm(p);
+	case CONVO_FMT_CHATWOOT:
+		return parse_chatwoot(p);
 	case CONVO_FMT_AUTO:
 		break;
 	}

@@ -11,9 +11,11 @@ cp "$td/json/good-object.json" object.json	# 1 conversation, 2 messages
 # written to files: out_is and err_is must not run in a pipeline's
 # subshell, where their TAP count would be lost.)
 cat >usage <<'EOF'
-usage: convo-import [-hq] [-d db] [--date date] [--dry-run] [--format name]
-                    [--progress] [--redact] [--rules file] [--session-gap duration]
-                    [--skip-bad] [--tz zone] [--version] [file ...]
+usage: convo-import [-hq] [-d db] [--agent name] [--assistant name] [--date date]
+                    [--date-order order] [--dry-run] [--format name]
+                    [--handover-action name] [--progress] [--redact] [--rules file]
+                    [--session-gap duration] [--skip-bad] [--tz zone] [--version]
+                    [file ...]
 EOF
 # want_usage MESSAGE: the diagnostic, the synopsis and the hint.
 want_usage() {
@@ -27,9 +29,15 @@ for opt in -h --help; do
 	{ cat usage; cat <<'EOF'
 
   -d, --db file          the database (default $CONVO_DB, else ./convo.db)
+      --agent name       this author is a human agent (repeatable)
+      --assistant name   this author is the assistant (repeatable)
       --date date        the day of a transcript without one (YYYY-MM-DD)
+      --date-order order dmy, mdy or ymd: how to read dates like 03/04/25
       --dry-run          parse and count, store nothing
-      --format name      json, events, csv or text (default: detected)
+      --format name      json, events, csv, text, whatsapp, rasa, botframework,
+                         llm or chatwoot (default: detected)
+      --handover-action name
+                         this Rasa action hands over (repeatable)
   -h, --help             print this help and exit
       --progress         show progress even when stderr is not a terminal
   -q, --quiet            print no summary and no progress
@@ -78,7 +86,7 @@ run convo-import --format xml object.json
 status_is 64 "--format xml exits 64"
 out_is "--format xml prints nothing on stdout" </dev/null
 err_is "--format xml names the formats" <<'EOF'
-convo-import: unknown format 'xml' (json, events, csv, text)
+convo-import: unknown format 'xml' (json, events, csv, text, whatsapp, rasa, botframework, llm, chatwoot)
 try 'convo-import --help'
 EOF
 
@@ -86,7 +94,7 @@ EOF
 run convo-import --format auto object.json
 status_is 64 "--format auto exits 64"
 err_is "--format auto is not a format" <<'EOF'
-convo-import: unknown format 'auto' (json, events, csv, text)
+convo-import: unknown format 'auto' (json, events, csv, text, whatsapp, rasa, botframework, llm, chatwoot)
 try 'convo-import --help'
 EOF
 

@@ -53,7 +53,7 @@ convo-import: bad-trailing.json:4:1: unexpected text after the array
 EOF
 # A file that is not JSON's kind of value at all.
 rejected bad-scalar.json "a JSON string, not a document" <<'EOF'
-convo-import: bad-scalar.json: unknown format (not JSON, an event stream, CSV or a transcript)
+convo-import: bad-scalar.json: unknown format (not a native format or a known platform's export)
 EOF
 
 # Truncated files.  bad-truncated.json ends in line 3 (88 bytes), inside
@@ -218,7 +218,7 @@ please find attached the chat logs of last week.
 Kind regards, Mia
 EOF
 rejected letter.txt "prose, an unknown format" <<'EOF'
-convo-import: letter.txt: unknown format (not JSON, an event stream, CSV or a transcript)
+convo-import: letter.txt: unknown format (not a native format or a known platform's export)
 EOF
 
 # A missing file: exit 66.

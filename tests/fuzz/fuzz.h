@@ -64,6 +64,8 @@ fuzz_run(const uint8_t *data, size_t size, int (*parse)(struct parser *),
     int skip_bad)
 {
 	struct reader *rd;
+	static const struct convo_import_options opt =
+	    CONVO_IMPORT_OPTIONS_INIT;
 	struct parser p;
 	size_t n = 0;
 	FILE *fp;
@@ -79,6 +81,7 @@ fuzz_run(const uint8_t *data, size_t size, int (*parse)(struct parser *),
 		p.date = CONVO_TIME_NONE;
 		/* A short gap on the second run, so threads are cut. */
 		p.session_gap_ms = skip_bad ? 30 * 60 * 1000 : 0;
+		p.opt = &opt;
 		p.sink = fuzz_sink;
 		p.sink_ctx = &n;
 		p.diag = fuzz_diag;

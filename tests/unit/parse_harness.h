@@ -56,7 +56,10 @@ static struct {
 	int flags;			/* HARNESS_* */
 	int sink_fails_after;		/* the sink returns CONVO_EIO once it
 					   holds this many records; -1 never */
-} harness = { NULL, "-", NULL, "testdata", CONVO_TIME_NONE, 0, 0, -1 };
+	struct convo_import_options opt;	/* p->opt: the adapters'
+						   settings */
+} harness = { NULL, "-", NULL, "testdata", CONVO_TIME_NONE, 0, 0, -1,
+	CONVO_IMPORT_OPTIONS_INIT };
 
 /* What the last run handed on, each record and diagnostic as one line. */
 static struct {
@@ -325,6 +328,7 @@ run_fp(FILE *fp, int skip_bad)
 	p.skip_bad = skip_bad;
 	p.date = harness.date;
 	p.session_gap_ms = harness.session_gap_ms;
+	p.opt = &harness.opt;
 	p.sink = harness_sink;
 	p.diag = harness_diag;
 	rc = harness.parse(&p);
