@@ -49,6 +49,15 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b);
 
 /*
+ * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL
+ * and control characters other than tab and newline replaced by U+FFFD;
+ * esc_html() also writes & < > " ' as entities, so its output is safe in
+ * HTML text and in quoted attribute values.  Return as buf_add().
+ */
+int esc_text(struct buf *b, const char *s, size_t n);
+int esc_html(struct buf *b, const char *s, size_t n);
+
+/*
  * reader.c: reads a stream line by line, with line numbers, and rejects
  * lines over CONVO_MAX_RECORD, NUL bytes and invalid UTF-8.  The first
  * bytes can be looked at before reading (format detection).  Or it hands

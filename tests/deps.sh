@@ -19,6 +19,10 @@ need sqlite3 command -v sqlite3
 need mandoc command -v mandoc
 need time test -x /usr/bin/time
 need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
+# The transcript and report tests read the output back with Python's email
+# and html packages, and render the HTML report in a real browser.
+need python3 command -v python3
+need chromium command -v chromium
 [ -z "$pkgs" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
