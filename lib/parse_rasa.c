@@ -74,6 +74,7 @@ struct sender {
 	int handover_turn;	/* a handover since the last user message */
 	struct button *buttons;
 	size_t n_buttons;
+	char *said;		/* the session's last user text */
 };
 
 struct rasa {
@@ -167,8 +168,10 @@ session_clear(struct sender *s)
 	buttons_clear(s);
 	free(s->conv_id);
 	free(s->source);
+	free(s->said);
 	s->conv_id = NULL;
 	s->source = NULL;
+	s->said = NULL;
 	s->conv_emitted = 0;
 	s->started = CONVO_TIME_NONE;
 	s->floor = CONVO_TIME_NONE;
@@ -286,6 +289,16 @@ clamp(struct sender *s, int64_t ts)
 		ts = s->floor;
 	s->floor = ts;
 	return ts;
+}
+
+/* Names rec's place: its line, the session's conversation and source. */
+static void
+rec_place(struct convo_rec *rec, const struct json_ctx *c,
+    const struct sender *s)
+{
+	rec->line = c->line;
+	rec->conv_id = s->conv_id;
+	rec->source = s->source;
 }
 
 static void
@@ -460,11 +473,14 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	if ((rc = take_source(s, channel)) != 0 ||
 	    (rc = conv_begin(r, s, c)) != 0)
 		return rc;
-	rec_for(&rec, CONVO_REC_MSG, c, s);
+	rec_place(&rec, c, s);
 	rec.ts = rec.msg.ts = clamp(s, ts);
 	rec.msg.role = CONVO_ROLE_USER;
 	rec.msg.text = text;
 	rec.msg.text_len = strlen(text);
+	free(s->said);
+	if ((s->said = strdup(text)) == NULL)
+		return CONVO_ENOMEM;
 	if (is_payload(text))
 		take_click(&rec.msg, s);
 	rc = parse_emit(r->p, &rec);
@@ -581,7 +597,7 @@ ev_bot(struct rasa *r, struct sender *s, const struct json_ctx *c,
 		return 0;
 	if ((rc = conv_begin(r, s, c)) != 0)
 		return rc;
-	rec_for(&rec, CONVO_REC_MSG, c, s);
+	rec_place(&rec, c, s);
 	rec.ts = rec.msg.ts = clamp(s, ts);
 	rec.msg.role = CONVO_ROLE_ASSISTANT;
 	rec.msg.text = text != NULL && *text ? text : NULL;
@@ -621,6 +637,8 @@ count_digits(const char *s)
  * A slot named like an e-mail address or phone number, set after the
  * session's first user message to a value that looks like one, is a
  * lead.  (Slots set before it are carried over from an earlier session.)
+ * A value that the user's last message holds is left to the rules,
+ * which find it there, so that one address is not two leads.
  */
 static int
 slot_lead(struct rasa *r, struct sender *s, const struct convo_rec *var)
@@ -628,7 +646,8 @@ slot_lead(struct rasa *r, struct sender *s, const struct convo_rec *var)
 	struct convo_rec rec;
 	const char *name = var->var_name, *v = var->var_value;
 
-	if (!s->seen_user || v == NULL)
+	if (!s->seen_user || v == NULL || *v == '\0' ||
+	    (s->said != NULL && strstr(s->said, v) != NULL))
 		return 0;
 	rec = *var;
 	rec.kind = CONVO_REC_LEAD;
@@ -648,7 +667,7 @@ ev_slot(struct rasa *r, struct sender *s, const struct json_ctx *c,
     const cJSON *ev, int64_t ts)
 {
 	struct convo_rec rec;
-	const char *name, *value;
+	const char *name;
 	char *owned;
 	int rc;
 
@@ -662,11 +681,9 @@ ev_slot(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	if ((rc = json_var_text(c, &rec, cJSON_GetObjectItemCaseSensitive(ev,
 	    "value"), &owned)) != 0)
 		return rc;
-	value = rec.var_value;
 	if ((rc = conv_begin(r, s, c)) == 0) {
-		rec_for(&rec, CONVO_REC_VARIABLE, c, s);
+		rec_place(&rec, c, s);
 		rec.ts = clamp(s, ts);
-		rec.var_value = value;
 		rec.var_name = name;
 		rec.var_source = "slot";
 		if ((rc = parse_emit(r->p, &rec)) == 0)
