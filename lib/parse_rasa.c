@@ -466,10 +466,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	s->handover_turn = 0;
 	/* Intents triggered through the API are not the user's words. */
 	if (text == NULL || *text == '\0' ||
-	    strncmp(text, "EXTERNAL: ", 10) == 0) {
-		buttons_clear(s);
+	    strncmp(text, "EXTERNAL: ", 10) == 0)
 		return 0;
-	}
 	if ((rc = take_source(s, channel)) != 0 ||
 	    (rc = conv_begin(r, s, c)) != 0)
 		return rc;
