@@ -313,6 +313,18 @@ int parse_llm(struct parser *p);
 int parse_chatwoot(struct parser *p);
 
 /*
+ * parse_csv.c: reads the input as RFC 4180 CSV as parse_csv() does (the
+ * delimiter guessed from the first line, lines from the reader, a quoted
+ * field over lines) and hands each row, the header row first, to fn: its
+ * n cells (NUL-terminated, borrowed for the call) and the line it starts
+ * on.  fn returns 0, CONVO_EDATA for a bad row (reported; skip_bad
+ * skips it once a first row was taken) or another error, which ends it.
+ */
+typedef int (*csv_row_fn)(void *ctx, long line, const char *const *cells,
+    size_t n);
+int csv_rows(struct parser *p, csv_row_fn fn, void *ctx);
+
+/*
  * Sniffers, one per parser file: given the first bytes of the input
  * (leading white space and a BOM already skipped, len > 0), each says
  * whether the input looks like its format.  parse_json_sniff() returns

@@ -134,4 +134,19 @@ int json_var_text(const struct json_ctx *c, struct convo_rec *rec,
  */
 int json_conversation(struct json_ctx *c, const cJSON *obj);
 
+/*
+ * parse_json.c: the streaming reader of parse_json(), for the adapters
+ * that read JSON documents too.  Each top-level value (an element of a
+ * top-level array, or an object of a file of objects or of JSON Lines)
+ * is parsed on its own and handed to fn with c set up where it starts
+ * and its text (len bytes, lines joined by '\n'), so fn can place what
+ * is inside it.  fn returns as a parser does: CONVO_EDATA for a bad
+ * value (reported), which skip_bad skips.  what names a value in
+ * diagnostics ("conversation", "tracker").
+ */
+typedef int (*json_value_fn)(void *ctx, struct json_ctx *c, const cJSON *v,
+    const char *text, size_t len);
+int json_stream(struct parser *p, const char *what, json_value_fn fn,
+    void *ctx);
+
 #endif /* CONVO_JSON_H */

@@ -116,6 +116,10 @@ struct csv {
 	char *prev_id;		/* the previous row's conversation */
 	char *prev_source;
 	char *lead[3];		/* the lead last emitted in it */
+	csv_row_fn row_fn;	/* csv_rows(): takes every row */
+	void *row_ctx;
+	const char **cellv;	/* the cells handed to row_fn */
+	size_t cap_cellv;
 };
 
 /* Normalises a header name into out; returns 0 when it is too long. */
@@ -862,6 +866,32 @@ is_blank(const char *s, size_t len)
 	return len == 0;
 }
 
+/* csv_rows(): hands the row to the caller's function. */
+static int
+hand_row(struct csv *c)
+{
+	const char **v;
+	size_t i, n = c->row.n_off;
+	int rc;
+
+	if (c->row.n_fields > n)
+		return parse_error(c->p, c->row_line, 0,
+		    "row has more than %d fields", MAX_COLUMNS);
+	if (n > c->cap_cellv) {
+		if ((v = realloc(c->cellv, n * sizeof(*v))) == NULL)
+			return CONVO_ENOMEM;
+		c->cellv = v;
+		c->cap_cellv = n;
+	}
+	for (i = 0; i < n; i++)
+		c->cellv[i] = field_at(c, i);
+	rc = c->row_fn(c->row_ctx, c->row_line, c->cellv, n);
+	/* The first row is the header: after it, bad rows can be skipped. */
+	if (rc == 0)
+		c->have_header = 1;
+	return rc;
+}
+
 static int
 feed_line(struct csv *c, const char *line, size_t len)
 {
@@ -885,7 +915,9 @@ feed_line(struct csv *c, const char *line, size_t len)
 		c->in_row = c->in_row || !is_blank(line, len);
 		return 0;
 	}
-	if (c->have_header)
+	if (c->row_fn != NULL)
+		rc = hand_row(c);
+	else if (c->have_header)
 		rc = take_row(c);
 	else if ((rc = take_header(c)) == 0)
 		c->have_header = 1;
@@ -941,10 +973,12 @@ csv_release(struct csv *c)
 	free(c->prev_source);
 	for (i = 0; i < 3; i++)
 		free(c->lead[i]);
+	free(c->cellv);
 }
 
-int
-parse_csv(struct parser *p)
+/* Reads p's rows with fn, or, without fn, as the CSV format. */
+static int
+read_csv(struct parser *p, csv_row_fn fn, void *ctx)
 {
 	struct csv c;
 	const char *head, *line;
@@ -953,6 +987,8 @@ parse_csv(struct parser *p)
 
 	memset(&c, 0, sizeof(c));
 	c.p = p;
+	c.row_fn = fn;
+	c.row_ctx = ctx;
 	for (i = 0; i < N_FIELDS; i++)
 		c.idx[i] = -1;
 	/* A row's cells: its bytes plus a NUL per field. */
@@ -965,4 +1001,16 @@ parse_csv(struct parser *p)
 	rc = read_rows(&c);
 	csv_release(&c);
 	return rc;
+}
+
+int
+parse_csv(struct parser *p)
+{
+	return read_csv(p, NULL, NULL);
+}
+
+int
+csv_rows(struct parser *p, csv_row_fn fn, void *ctx)
+{
+	return read_csv(p, fn, ctx);
 }

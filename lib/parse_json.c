@@ -80,6 +80,9 @@ struct doc {
 	long lineno;		/* the line being read */
 	size_t line_len;	/* and its length */
 	struct raw raw;		/* reading an array raw */
+	json_value_fn fn;	/* takes each element */
+	void *fn_ctx;
+	const char *what;	/* an element, for diagnostics */
 };
 
 static void
@@ -167,7 +170,7 @@ elem_add(struct doc *d, const char *s, size_t n)
 		return rc;
 	d->too_big = 1;
 	buf_reset(&d->text);
-	parse_error(d->p, d->line, d->col, "conversation larger than 8 MiB");
+	parse_error(d->p, d->line, d->col, "%s larger than 8 MiB", d->what);
 	return bad(d);
 }
 
@@ -210,7 +213,7 @@ elem_end(struct doc *d)
 		return bad(d);
 	}
 	json_ctx_init(&c, d->p, d->line, d->col);
-	rc = json_conversation(&c, v);
+	rc = d->fn(d->fn_ctx, &c, v, d->text.data, d->text.len);
 	cJSON_Delete(v);
 	return rc == CONVO_EDATA ? bad(d) : rc;
 }
@@ -266,7 +269,8 @@ top(struct doc *d, const char *s, size_t n, long col)
 		return top_array(d, s, col);
 	if (strchr(",:]}", *s) == NULL)
 		return elem_begin(d, s, col);
-	parse_error(d->p, d->lineno, col, "expected a conversation object");
+	parse_error(d->p, d->lineno, col, "expected %s %s object",
+	    *d->what == 'a' ? "an" : "a", d->what);
 	if (d->layout == L_OBJECTS)
 		return CONVO_EDATA;
 	d->skip_line = 1;
@@ -592,13 +596,16 @@ is_array(size_t *bom, struct reader *rd)
 }
 
 int
-parse_json(struct parser *p)
+json_stream(struct parser *p, const char *what, json_value_fn fn, void *ctx)
 {
 	struct doc d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.p = p;
+	d.what = what;
+	d.fn = fn;
+	d.fn_ctx = ctx;
 	buf_init(&d.text, CONVO_MAX_RECORD);
 	if ((rc = is_array(&d.raw.bom, p->rd)) > 0)
 		rc = read_raw(&d);
@@ -608,6 +615,22 @@ parse_json(struct parser *p)
 		rc = finish(&d);
 	buf_release(&d.text);
 	return rc;
+}
+
+static int
+conversation(void *ctx, struct json_ctx *c, const cJSON *v, const char *text,
+    size_t len)
+{
+	(void)ctx;
+	(void)text;
+	(void)len;
+	return json_conversation(c, v);
+}
+
+int
+parse_json(struct parser *p)
+{
+	return json_stream(p, "conversation", conversation, NULL);
 }
 
 int
