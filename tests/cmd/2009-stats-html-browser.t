@@ -104,7 +104,8 @@ with open(sys.argv[1], "rb") as f:
 ok = head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
 print("%s %dx%d" % ("png" if ok else "not a png", *struct.unpack(">II", head[16:24])))
 EOF
-	echo "png ${size%,*}x${size#*,}" | same got "a screenshot at $size"
+	echo "png ${size%,*}x${size#*,}" >expected
+	same got "a screenshot at $size" <expected
 	if [ "$size" = 1200,2300 ] && [ -n "$CONVO_SCREENSHOT" ]; then
 		cp shot.png "$CONVO_SCREENSHOT"
 	fi
