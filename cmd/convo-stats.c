@@ -2,7 +2,8 @@
  * convo-stats: prints the figures of kpis.md for a period beside those
  * of the previous period, and the breakdowns asked for; compares groups
  * (--by), lists the conversations behind a figure (--explain), and
- * gates CI (--check, --baseline).
+ * gates CI (--check, --baseline).  --html writes the same figures as one
+ * self-contained HTML dashboard.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,17 +21,18 @@ usage(FILE *fp, int full)
 	fprintf(fp, "usage: convo-stats [-h] [-d db] [--all] [--assistant name] "
 	    "[--baseline file]\n"
 	    "                   [--by field] [--channel name] [--check expr] "
-	    "[--csv]\n"
-	    "                   [--explain figure] [--include-test] [--json] "
-	    "[--min-sample n]\n"
-	    "                   [--no-compare] [--now time] [--period name]\n"
+	    "[--color when]\n"
+	    "                   [--csv] [--explain figure] [--html] "
+	    "[--include-test] [--json]\n"
+	    "                   [--min-sample n] [--no-compare] [--now time] "
+	    "[--period name]\n"
 	    "                   [--reopen-window duration] [--show list] "
 	    "[--since time]\n"
 	    "                   [--source name] [--status status] "
-	    "[--tolerance share]\n"
-	    "                   [--top n] [--tsv] [--tz zone] [--until time] "
-	    "[--user token]\n"
-	    "                   [--version]\n");
+	    "[--title text]\n"
+	    "                   [--tolerance share] [--top n] [--tsv] "
+	    "[--tz zone]\n"
+	    "                   [--until time] [--user token] [--version]\n");
 	if (!full)
 		return;
 	fputs("\n"
@@ -45,12 +47,15 @@ usage(FILE *fp, int full)
 	    "      --channel name     the same as --source\n"
 	    "      --check expr       fail unless FIGURE OP NUMBER holds "
 	    "(repeatable)\n"
+	    "      --color when       charts and colour: auto (default), "
+	    "always or never\n"
 	    "      --csv              print CSV: figure,value,previous,change\n"
 	    "  -d, --db file          the database (default $CONVO_DB, "
 	    "else ./convo.db)\n"
 	    "      --explain figure   print the ids of the conversations "
 	    "behind a figure\n"
 	    "  -h, --help             print this help and exit\n"
+	    "      --html             print the report as one HTML page\n"
 	    "      --include-test     count test_chat traffic too\n"
 	    "      --json             print one JSON document\n"
 	    "      --min-sample n     pass checks on figures from fewer "
@@ -70,6 +75,7 @@ usage(FILE *fp, int full)
 	    "      --source name      only conversations from this source\n"
 	    "      --status status    only active or only ended "
 	    "conversations\n"
+	    "      --title text       the HTML report's title\n"
 	    "      --tolerance share  how much worse than the baseline "
 	    "passes (default 5%)\n"
 	    "      --top n            rows per breakdown (default 10)\n"
@@ -83,10 +89,11 @@ usage(FILE *fp, int full)
 
 enum {
 	OPT_ALL = 256, OPT_ASSISTANT, OPT_BASELINE, OPT_BY, OPT_CHANNEL,
-	OPT_CHECK, OPT_CSV, OPT_EXPLAIN, OPT_INCLUDE_TEST, OPT_JSON,
-	OPT_MIN_SAMPLE, OPT_NO_COMPARE, OPT_NOW, OPT_PERIOD, OPT_REOPEN,
-	OPT_SHOW, OPT_SINCE, OPT_SOURCE, OPT_STATUS, OPT_TOLERANCE, OPT_TOP,
-	OPT_TSV, OPT_TZ, OPT_UNTIL, OPT_USER, OPT_VERSION
+	OPT_CHECK, OPT_COLOR, OPT_CSV, OPT_EXPLAIN, OPT_HTML, OPT_INCLUDE_TEST,
+	OPT_JSON, OPT_MIN_SAMPLE, OPT_NO_COMPARE, OPT_NOW, OPT_PERIOD,
+	OPT_REOPEN, OPT_SHOW, OPT_SINCE, OPT_SOURCE, OPT_STATUS, OPT_TITLE,
+	OPT_TOLERANCE, OPT_TOP, OPT_TSV, OPT_TZ, OPT_UNTIL, OPT_USER,
+	OPT_VERSION
 };
 
 static const struct option longopts[] = {
@@ -96,10 +103,12 @@ static const struct option longopts[] = {
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "channel", required_argument, NULL, OPT_CHANNEL },
 	{ "check", required_argument, NULL, OPT_CHECK },
+	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "db", required_argument, NULL, 'd' },
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
+	{ "html", no_argument, NULL, OPT_HTML },
 	{ "include-test", no_argument, NULL, OPT_INCLUDE_TEST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "min-sample", required_argument, NULL, OPT_MIN_SAMPLE },
@@ -111,6 +120,7 @@ static const struct option longopts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "tsv", no_argument, NULL, OPT_TSV },
@@ -126,10 +136,10 @@ static const struct option longopts[] = {
 
 struct args {
 	const char *db, *tz, *now, *period, *since, *until, *channel;
-	const char *baseline, *explain, *show_list;
+	const char *baseline, *explain, *show_list, *color, *title;
 	const char *checks[MAX_CHECKS];
 	size_t n_checks;
-	int all, compare;
+	int all, compare, html, other_format;
 	int64_t min_sample;
 	double tolerance;
 	struct convo_report_options ro;
@@ -159,6 +169,8 @@ static int
 option(struct args *a, int c)
 {
 	static const char *const statuses[] = { "active", "ended", NULL };
+	static const char *const whens[] = { "auto", "always", "never",
+		NULL };
 	struct convo_query *q = &a->ro.query;
 	int64_t n;
 
@@ -180,7 +192,14 @@ option(struct args *a, int c)
 			    MAX_CHECKS);
 		a->checks[a->n_checks++] = optarg;
 		break;
+	case OPT_COLOR:
+		if (!one_of(optarg, whens))
+			return cli_usage_error("invalid --color '%s' (auto, "
+			    "always or never)", optarg);
+		a->color = optarg;
+		break;
 	case OPT_CSV: a->render.how = CONVO_OUT_CSV; break;
+	case OPT_HTML: a->html = 1; break;
 	case OPT_EXPLAIN: a->explain = optarg; break;
 	case OPT_INCLUDE_TEST: q->include_test = 1; break;
 	case OPT_JSON: a->render.how = CONVO_OUT_JSON; break;
@@ -206,6 +225,7 @@ option(struct args *a, int c)
 			    "or ended)", optarg);
 		q->status = optarg;
 		break;
+	case OPT_TITLE: a->title = optarg; break;
 	case OPT_TOLERANCE:
 		if (convo_share_parse(&a->tolerance, optarg) != 0 ||
 		    a->tolerance < 0)
@@ -226,6 +246,24 @@ option(struct args *a, int c)
 		return cli_try_help();
 	}
 	return 0;
+}
+
+/* The first option given that makes no sense with --html, or NULL. */
+static const char *
+html_conflict(const struct args *a)
+{
+	static const char *const formats[] = { NULL, "--csv", "--tsv",
+		"--json" };
+
+	if (a->render.how != CONVO_OUT_TABLE)
+		return formats[a->render.how];
+	if (a->ro.by != NULL)
+		return "--by";
+	if (a->explain != NULL)
+		return "--explain";
+	if (a->show_list != NULL || a->all)
+		return a->all ? "--all" : "--show";
+	return NULL;
 }
 
 static int
@@ -258,6 +296,11 @@ parse_args(struct args *a, int argc, char **argv)
 		a->ro.query.source = a->channel;
 	if (a->explain != NULL && a->ro.by != NULL)
 		return cli_usage_error("--explain cannot be combined with --by");
+	if (a->html && html_conflict(a) != NULL)
+		return cli_usage_error("--html cannot be combined with %s",
+		    html_conflict(a));
+	if (a->title != NULL && !a->html)
+		return cli_usage_error("--title is for --html only");
 	return 0;
 }
 
@@ -284,7 +327,15 @@ setup_period(struct args *a)
 	return 0;
 }
 
-/* --show and --all: the breakdown names, checked. */
+/* What the HTML report draws; its trend covers 30 days at least. */
+static const char *const html_show[] = {
+	"trend", "traffic", "status", "countries", "regions", "cities",
+	"clicks", "agents", "top_questions", "top_not_understood", "sources",
+	"assistants", NULL
+};
+#define HTML_TREND_DAYS 30
+
+/* --show and --all (or --html): the breakdown names, checked. */
 static int
 setup_show(struct plan *p, const struct args *a)
 {
@@ -293,7 +344,10 @@ setup_show(struct plan *p, const struct args *a)
 	size_t n = 0;
 	char *s, *save = NULL;
 
-	if (a->all)
+	if (a->html)
+		for (; html_show[n] != NULL; n++)
+			p->show[n] = html_show[n];
+	else if (a->all)
 		for (; names[n] != NULL && n < MAX_SHOW; n++)
 			p->show[n] = names[n];
 	else if (a->show_list != NULL) {
@@ -352,6 +406,20 @@ setup_gates(struct plan *p, const struct args *a)
 	return cli_exit_code(rc);
 }
 
+/*
+ * --color: charts and colour on a terminal unless NO_COLOR is set, or
+ * always, or never.
+ */
+static int
+want_color(const char *when)
+{
+	if (when != NULL && strcmp(when, "always") == 0)
+		return 1;
+	if (when != NULL && strcmp(when, "never") == 0)
+		return 0;
+	return cli_color(stdout);
+}
+
 /* Prints a gate that failed, or passed for want of data. */
 static void
 gate_note(void *ctx, const char *what, enum convo_verdict v, const char *msg)
@@ -377,6 +445,20 @@ explain(struct convo_store *st, const struct args *a, size_t kpi)
 	return 0;
 }
 
+/*
+ * The HTML page.  A failed write is left to cli_close_stdout(), which
+ * tells a closed pipe from a full disk.
+ */
+static int
+print_html(const struct convo_report *r, const struct args *a)
+{
+	struct convo_html_options o = { a->title, a->render.tz,
+	    a->ro.query.now, &a->ro.query };
+	int rc = convo_report_print_html(stdout, r, &o);
+
+	return rc == CONVO_EIO ? 0 : rc;
+}
+
 static int
 run(struct convo_store *st, struct args *a, const struct plan *p, int *gate)
 {
@@ -386,13 +468,17 @@ run(struct convo_store *st, struct args *a, const struct plan *p, int *gate)
 	if (p->explain >= 0)
 		return explain(st, a, (size_t)p->explain);
 	a->ro.show = p->show;
+	a->ro.trend_days = a->html ? HTML_TREND_DAYS : 0;
 	if ((rc = convo_report_new(&r, st, &a->ro)) != 0)
 		return rc;
-	convo_report_print(stdout, r, &a->render);
+	if (a->html)
+		rc = print_html(r, a);
+	else
+		convo_report_print(stdout, r, &a->render);
 	*gate = convo_gates_run(&p->gates, r->figures, gate_note, NULL) ?
 	    EXIT_GATE : 0;
 	convo_report_free(r);
-	return 0;
+	return rc;
 }
 
 int
@@ -412,8 +498,7 @@ main(int argc, char **argv)
 		free(p.baseline);
 		return rc;
 	}
-	a.render.color = cli_color(stdout);
-	a.render.graphics = isatty(STDOUT_FILENO);
+	a.render.color = a.render.graphics = want_color(a.color);
 	rc = convo_store_open(&st, err, sizeof(err), cli_db_path(a.db),
 	    CONVO_OPEN_READ, CLI_BUSY_MS);
 	if (rc != 0)

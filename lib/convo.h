@@ -757,6 +757,8 @@ struct convo_report_options {
 	const char *by;		/* NULL, or a field as for --by */
 	const char *const *show;	/* breakdown names, NULL-terminated */
 	size_t top;		/* rows per breakdown */
+	int trend_days;		/* 0: the trend over the period; else over
+				   at least the n local days up to its end */
 };
 
 struct convo_report_group {
@@ -812,6 +814,27 @@ struct convo_render_options {
  */
 void convo_report_print(FILE *fp, const struct convo_report *r,
     const struct convo_render_options *o);
+
+/* What the HTML report shows besides the report's own figures. */
+struct convo_html_options {
+	const char *title;	/* NULL: "Conversations report" */
+	const char *tz;		/* the zone's name, shown */
+	int64_t generated;	/* when the report was made, UTC ms */
+	const struct convo_query *query;	/* the filters, shown */
+};
+
+/*
+ * Writes the report as one self-contained HTML page
+ * (render_html_report.c): inline CSS and SVG, no script, no external
+ * request.  It draws the breakdowns traffic, trend, clicks, agents,
+ * sources, assistants, countries, regions, cities, status,
+ * top_questions and top_not_understood where the report has them, and
+ * "no data" in place of a chart with nothing to draw.  Every text is
+ * escaped.  Builds the page in memory and writes it at once: returns 0,
+ * CONVO_ENOMEM (nothing written) or CONVO_EIO (a write failed).
+ */
+int convo_report_print_html(FILE *fp, const struct convo_report *r,
+    const struct convo_html_options *o);
 
 /*
  * Writes a figure's value for people, by its unit: "21.3%", "1m 05s",

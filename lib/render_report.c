@@ -268,6 +268,79 @@ with_bars(const struct convo_table *t)
 	return b;
 }
 
+/* The shade of a count: none, then four steps up to the maximum. */
+static int
+shade(double v, double max)
+{
+	return v <= 0 ? 0 : (int)fmin(4, ceil(v / max * 4));
+}
+
+/*
+ * The shades and the counts they stand for, as in the HTML report: step
+ * k holds the counts above (k - 1) / 4 and up to k / 4 of the maximum;
+ * a step without a whole count is left out.
+ */
+static void
+shade_legend(FILE *fp, double max)
+{
+	static const char *const shades[] = {
+		"\u00b7", "\u2591", "\u2592", "\u2593", "\u2588"
+	};
+	double lo, hi;
+	int k;
+
+	fprintf(fp, "     %s 0", shades[0]);
+	for (k = 1; k < 5; k++) {
+		lo = floor(max * (k - 1) / 4) + 1;
+		hi = floor(max * k / 4);
+		if (lo > hi)
+			continue;
+		fprintf(fp, "  %s %.0f", shades[k], lo);
+		if (hi > lo)
+			fprintf(fp, "-%.0f", hi);
+	}
+	fputs(" messages an hour\n", fp);
+}
+
+/*
+ * The traffic grid in shades (░▒▓█), two columns an hour; 0 when there
+ * is nothing to draw (not the 7 x 24 table, or no message at all).
+ */
+static int
+heat_grid(FILE *fp, const struct convo_table *t)
+{
+	static const char *const shades[] = {
+		"\u00b7 ", "\u2591\u2591", "\u2592\u2592", "\u2593\u2593",
+		"\u2588\u2588"
+	};
+	size_t d, h;
+	double max = 0;
+	const char *s;
+
+	if (convo_table_rows(t) != 7 || convo_table_cols(t) != 25)
+		return 0;
+	for (d = 0; d < 7; d++)
+		for (h = 1; h < 25; h++)
+			if ((s = convo_table_cell(t, d, h)) != NULL)
+				max = fmax(max, atof(s));
+	if (max <= 0)
+		return 0;
+	fputs("    ", fp);
+	for (h = 0; h < 24; h += 3)
+		fprintf(fp, h < 21 ? " %02zu   " : " %02zu\n", h);
+	for (d = 0; d < 7; d++) {
+		s = convo_table_cell(t, d, 0);
+		fprintf(fp, "%-4s ", s ? s : "");
+		for (h = 1; h < 25; h++) {
+			s = convo_table_cell(t, d, h);
+			fputs(shades[shade(s ? atof(s) : 0, max)], fp);
+		}
+		fputc('\n', fp);
+	}
+	shade_legend(fp, max);
+	return 1;
+}
+
 /* A breakdown for people: its name, its table, and its graphics. */
 static void
 print_breakdown(FILE *fp, const char *name, const struct convo_table *t,
@@ -278,6 +351,9 @@ print_breakdown(FILE *fp, const char *name, const struct convo_table *t,
 
 	fprintf(fp, "\n%s%s%s\n", o->color ? BOLD : "", name,
 	    o->color ? RESET : "");
+	/* On a terminal the 24 columns of numbers give way to shades. */
+	if (o->graphics && strcmp(name, "traffic") == 0 && heat_grid(fp, t))
+		return;
 	convo_table_print(fp, b ? b : t, CONVO_OUT_TABLE, 0);
 	convo_table_free(b);
 	if (!o->graphics || strcmp(name, "trend") != 0 ||

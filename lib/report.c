@@ -164,10 +164,35 @@ value_groups(struct convo_report *r, struct convo_store *st,
 	return rc;
 }
 
+/*
+ * The query of the trend: the period, or, with trend_days, at least the
+ * trend_days local days up to its end (the dashboard's 30-day line
+ * beside a week's figures).  A period with an open end stays as it is:
+ * the breakdown narrows it to the data.
+ */
+static struct convo_query
+trend_query(const struct convo_report_options *opt)
+{
+	struct convo_query q = opt->query;
+	int64_t t;
+	int i;
+
+	if (opt->trend_days <= 0 || q.since == CONVO_TIME_MIN ||
+	    q.until == CONVO_TIME_MAX)
+		return q;
+	t = convo_period_start(q.until - 1, CONVO_PERIOD_DAY);
+	for (i = 1; i < opt->trend_days && t > CONVO_TIME_MIN; i++)
+		t = convo_period_start(t - 1, CONVO_PERIOD_DAY);
+	if (t < q.since)
+		q.since = t;
+	return q;
+}
+
 static int
 breakdowns(struct convo_report *r, struct convo_store *st,
     const struct convo_report_options *opt)
 {
+	struct convo_query trend = trend_query(opt);
 	size_t n = 0;
 	int rc = 0;
 
@@ -180,7 +205,9 @@ breakdowns(struct convo_report *r, struct convo_store *st,
 	r->breakdown_names = (const char **)opt->show;
 	for (; rc == 0 && r->n_breakdowns < n; r->n_breakdowns++)
 		rc = convo_breakdown(&r->breakdowns[r->n_breakdowns], st,
-		    opt->show[r->n_breakdowns], &opt->query, opt->top);
+		    opt->show[r->n_breakdowns],
+		    strcmp(opt->show[r->n_breakdowns], "trend") == 0 ?
+		    &trend : &opt->query, opt->top);
 	return rc;
 }
 

@@ -113,12 +113,12 @@ else
 	for n in 1 2 3 4; do skip "--json checked by jq" "no jq"; done
 fi
 
-# On a terminal: sparklines for the trend, bars for shares, colour
-# unless NO_COLOR is set.  Not on a pipe: none of them.
+# On a terminal: sparklines for the trend, shades for the traffic, bars
+# for shares, colour; none of them under NO_COLOR or on a pipe.
 if command -v script >/dev/null 2>&1 &&
     script -qc true /dev/null >/dev/null 2>&1; then
-	script -qc "convo-stats --now $now --show trend,status" /dev/null |
-	    tr -d '\r' >tty.out
+	NO_COLOR= script -qc "convo-stats --now $now --show trend,status" \
+	    /dev/null | tr -d '\r' >tty.out
 	grep -E '^(conversations|users|messages) +[▁▂▃▄▅▆▇█]+$' tty.out >got
 	same got "a terminal: the trend as sparklines" <<'EOF'
 conversations ▅▅▅▁█▁▅
@@ -129,8 +129,10 @@ EOF
 	same got "a terminal: shares as bars" <<'EOF'
 1
 EOF
-	grep -c "$(printf '\033')" tty.out >got
-	same got "NO_COLOR: no colour on a terminal" <<'EOF'
+	script -qc "convo-stats --now $now --show trend,status" /dev/null |
+	    tr -d '\r' >nocolor.out
+	grep -c "$(printf '\033')\\|[▁█]" nocolor.out >got
+	same got "NO_COLOR: no colour and no charts on a terminal" <<'EOF'
 0
 EOF
 	NO_COLOR= script -qc "convo-stats --now $now --show status" \
@@ -144,6 +146,46 @@ fi
 grep -c '[▁█]' report.txt >got
 same got "a pipe: no sparklines or bars" <<'EOF'
 0
+EOF
+
+# --color always draws on a pipe too, never draws nothing on a terminal;
+# auto (the default) on a pipe is the plain text, byte for byte.
+run convo-stats --now $now --show traffic,trend,status --color always
+status_is 0 "--color always: exit 0"
+sed -n '/traffic/,/messages an hour/p' "$tmp/out" >got
+same got "--color always: the traffic grid in shades, with its legend" <<'EOF'
+[1mtraffic[0m
+     00    03    06    09    12    15    18    21
+Mon  · · · · · · · · · · · · · · · · · · · · · · · · 
+Tue  · · · · · · · · ▒▒· · · · · · · · · · · ▓▓· · · 
+Wed  · · · · · · · · · · · · · · · · · · · · · · · · 
+Thu  · · · · · · · · · · · · · · · · · · · · · · · ▒▒
+Fri  ▓▓· · · · · · · · · · · · · · · · · · · · · · · 
+Sat  · · · · · · · · · · ██· · · · · · · · · · · · · 
+Sun  · · · · · · · · · ██· · · · · · · · · · · · · · 
+     · 0  ▒ 1  ▓ 2  █ 3 messages an hour
+EOF
+grep -E '^(conversations|users|messages) +[▁▂▃▄▅▆▇█]+$' "$tmp/out" >got
+same got "--color always: the trend as sparklines" <<'EOF'
+conversations ▅▅▅▁█▁▅
+users         ███▁█▁█
+messages      ▇█▇▁▇▁▂
+EOF
+run convo-stats --now $now --show traffic,trend,status
+cp "$tmp/out" plain.txt
+run convo-stats --now $now --show traffic,trend,status --color never
+same "$tmp/out" "--color never: the plain text" <plain.txt
+run convo-stats --now $now --show traffic,trend,status --color auto
+same "$tmp/out" "--color auto on a pipe: the plain text" <plain.txt
+grep -c '^Sat  *0  *0' plain.txt >got
+same got "the plain text: the traffic as numbers" <<'EOF'
+1
+EOF
+run convo-stats --color sometimes
+status_is 64 "--color sometimes: usage error"
+err_is "--color sometimes: the message" <<'EOF'
+convo-stats: invalid --color 'sometimes' (auto, always or never)
+try 'convo-stats --help'
 EOF
 
 done_testing

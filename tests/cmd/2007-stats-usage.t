@@ -8,13 +8,13 @@ cd "$tmp" || exit 1
 
 cat >usage <<'EOF'
 usage: convo-stats [-h] [-d db] [--all] [--assistant name] [--baseline file]
-                   [--by field] [--channel name] [--check expr] [--csv]
-                   [--explain figure] [--include-test] [--json] [--min-sample n]
-                   [--no-compare] [--now time] [--period name]
+                   [--by field] [--channel name] [--check expr] [--color when]
+                   [--csv] [--explain figure] [--html] [--include-test] [--json]
+                   [--min-sample n] [--no-compare] [--now time] [--period name]
                    [--reopen-window duration] [--show list] [--since time]
-                   [--source name] [--status status] [--tolerance share]
-                   [--top n] [--tsv] [--tz zone] [--until time] [--user token]
-                   [--version]
+                   [--source name] [--status status] [--title text]
+                   [--tolerance share] [--top n] [--tsv] [--tz zone]
+                   [--until time] [--user token] [--version]
 EOF
 
 for opt in -h --help; do
