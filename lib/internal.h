@@ -313,6 +313,22 @@ int parse_llm(struct parser *p);
 int parse_chatwoot(struct parser *p);
 
 /*
+ * parse_json.c: streams a JSON file for the JSON-based parsers: a
+ * top-level array element by element (read raw, so a minified array may
+ * be any length), one object or several after one another, or JSON Lines,
+ * and hands each element, parsed, to fn with the line and column where it
+ * starts.  The tree is deleted when fn returns.  fn returns 0, CONVO_EDATA
+ * for a bad element (reported; skipped with skip_bad) or another error,
+ * which ends the parse.  An element is at most CONVO_MAX_RECORD bytes;
+ * "what" and "what_a" name it in diagnostics ("conversation", "a
+ * conversation").  Returns as the parsers do.
+ */
+struct cJSON;
+typedef int (*json_each_fn)(void *ctx, struct cJSON *v, long line, long col);
+int json_each(struct parser *p, const char *what, const char *what_a,
+    json_each_fn fn, void *ctx);
+
+/*
  * Sniffers, one per parser file: given the first bytes of the input
  * (leading white space and a BOM already skipped, len > 0), each says
  * whether the input looks like its format.  parse_json_sniff() returns
@@ -445,6 +461,20 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);
 /* Writes 64 hex digits and a NUL into hex. */
 void sha256_final_hex(struct sha256 *s, char hex[65]);
+
+/*
+ * idset.c: a set of 64-bit hashes (of hash64()), for dropping what a file
+ * repeats.  idset_add() returns 1 when h is new, 0 when it was there
+ * already, or CONVO_ENOMEM.
+ */
+struct idset {
+	uint64_t *slot;
+	size_t cap;
+	size_t n;
+};
+void idset_init(struct idset *s);
+void idset_release(struct idset *s);
+int idset_add(struct idset *s, uint64_t h);
 
 /* 64-bit FNV-1a, used for message identity keys. */
 uint64_t hash64(uint64_t h, const void *p, size_t n);

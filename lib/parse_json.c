@@ -69,6 +69,10 @@ struct raw {
 
 struct doc {
 	struct parser *p;
+	json_each_fn fn;	/* takes each top-level element */
+	void *fn_ctx;
+	const char *what;	/* the element, for diagnostics */
+	const char *what_a;	/* the same with its article */
 	enum layout layout;
 	enum place place;
 	struct frame fr;
@@ -167,7 +171,7 @@ elem_add(struct doc *d, const char *s, size_t n)
 		return rc;
 	d->too_big = 1;
 	buf_reset(&d->text);
-	parse_error(d->p, d->line, d->col, "conversation larger than 8 MiB");
+	parse_error(d->p, d->line, d->col, "%s larger than 8 MiB", d->what);
 	return bad(d);
 }
 
@@ -196,7 +200,6 @@ static int
 elem_end(struct doc *d)
 {
 	struct json_error err;
-	struct json_ctx c;
 	cJSON *v;
 	int rc;
 
@@ -209,8 +212,7 @@ elem_end(struct doc *d)
 		report(d, &err);
 		return bad(d);
 	}
-	json_ctx_init(&c, d->p, d->line, d->col);
-	rc = json_conversation(&c, v);
+	rc = d->fn(d->fn_ctx, v, d->line, d->col);
 	cJSON_Delete(v);
 	return rc == CONVO_EDATA ? bad(d) : rc;
 }
@@ -266,7 +268,7 @@ top(struct doc *d, const char *s, size_t n, long col)
 		return top_array(d, s, col);
 	if (strchr(",:]}", *s) == NULL)
 		return elem_begin(d, s, col);
-	parse_error(d->p, d->lineno, col, "expected a conversation object");
+	parse_error(d->p, d->lineno, col, "expected %s object", d->what_a);
 	if (d->layout == L_OBJECTS)
 		return CONVO_EDATA;
 	d->skip_line = 1;
@@ -592,13 +594,18 @@ is_array(size_t *bom, struct reader *rd)
 }
 
 int
-parse_json(struct parser *p)
+json_each(struct parser *p, const char *what, const char *what_a,
+    json_each_fn fn, void *ctx)
 {
 	struct doc d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.p = p;
+	d.what = what;
+	d.what_a = what_a;
+	d.fn = fn;
+	d.fn_ctx = ctx;
 	buf_init(&d.text, CONVO_MAX_RECORD);
 	if ((rc = is_array(&d.raw.bom, p->rd)) > 0)
 		rc = read_raw(&d);
@@ -608,6 +615,21 @@ parse_json(struct parser *p)
 		rc = finish(&d);
 	buf_release(&d.text);
 	return rc;
+}
+
+static int
+conversation(void *ctx, struct cJSON *v, long line, long col)
+{
+	struct json_ctx c;
+
+	json_ctx_init(&c, ctx, line, col);
+	return json_conversation(&c, v);
+}
+
+int
+parse_json(struct parser *p)
+{
+	return json_each(p, "conversation", "a conversation", conversation, p);
 }
 
 int
