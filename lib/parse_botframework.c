@@ -782,19 +782,22 @@ session_id(const cJSON *rec, const cJSON *acts, char *buf, size_t n)
 }
 
 static int
-activities(struct bf *b, const cJSON *acts, struct json_ctx *c)
+activities(struct bf *b, const cJSON *acts, struct json_ctx *c,
+    const char *in)
 {
-	char prefix[64];
+	char prefix[128];
+	const char *base = c->prefix;
 	const cJSON *a;
 	int i = 0, rc;
 
 	cJSON_ArrayForEach(a, acts) {
-		snprintf(prefix, sizeof(prefix), "activities[%d].", i++);
+		snprintf(prefix, sizeof(prefix), "%s%sactivities[%d].", base,
+		    in, i++);
 		c->prefix = prefix;
 		if ((rc = activity(b, a, c)) != 0)
 			return rc;
 	}
-	c->prefix = "";
+	c->prefix = base;
 	return 0;
 }
 
@@ -825,21 +828,23 @@ session(struct bf *b, const cJSON *rec, const cJSON *content,
 	char idbuf[128], *name;
 	int rc;
 
+	const char *in = rec != NULL ? "content." : "";
+
 	if (!cJSON_IsArray(acts))
-		return json_fail(c, "'%sactivities' missing or not an array",
-		    rec != NULL ? "content." : "");
+		return json_fail(c, "'%s%sactivities' missing or not an array",
+		    c->prefix, in);
 	b->rec_id = session_id(rec, acts, idbuf, sizeof(idbuf));
 	if (b->rec_id == NULL)
 		return json_fail(c, "no conversation id in the activities, "
 		    "'name' or 'conversationtranscriptid'");
 	b->rec_source = session_source(acts);
 	b->emit = 0;
-	if ((rc = activities(b, acts, c)) != 0)
+	if ((rc = activities(b, acts, c, in)) != 0)
 		return rc;
 	b->emit = 1;
 	name = bot_name(rec);
 	b->assistant = name;
-	rc = activities(b, acts, c);
+	rc = activities(b, acts, c, in);
 	free(name);
 	b->assistant = NULL;
 	b->rec_id = NULL;
@@ -881,7 +886,10 @@ record_list(struct bf *b, const cJSON *list, struct json_ctx *c)
 		if (!cJSON_IsObject(r))
 			return json_fail(c, "'value[%d]' is %s, expected a "
 			    "transcript record", i - 1, json_type_name(r));
-		if ((rc = record(b, r, c)) != 0)
+		rc = record(b, r, c);
+		if (rc == CONVO_EDATA && b->p->skip_bad)
+			continue;	/* reported and counted */
+		if (rc != 0)
 			return rc;
 	}
 	return 0;

@@ -118,24 +118,20 @@ read_time(const struct json_ctx *c, const cJSON *obj, const char *name,
     int64_t *out)
 {
 	const cJSON *v = member(obj, name);
+	const char *why;
 	char buf[64];
-	cJSON *copy;
 	size_t n;
-	int rc;
 
 	if (!cJSON_IsString(v) || (n = strlen(v->valuestring)) < 5 ||
 	    n >= sizeof(buf) || strcmp(v->valuestring + n - 4, " UTC") != 0)
 		return json_time(c, obj, name, out);
 	memcpy(buf, v->valuestring, n - 4);
 	memcpy(buf + n - 4, "Z", 2);
-	if ((copy = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(copy, name, buf) == NULL) {
-		cJSON_Delete(copy);
-		return CONVO_ENOMEM;
-	}
-	rc = json_time(c, copy, name, out);
-	cJSON_Delete(copy);
-	return rc;
+	if (convo_time_parse(out, &why, buf) == 0)
+		return 0;
+	*out = CONVO_TIME_NONE;
+	return json_fail(c, "bad timestamp '%.*s' in '%s%s': %s",
+	    json_clip(v->valuestring), v->valuestring, c->prefix, name, why);
 }
 
 /* "Channel::WebWidget" is web_widget. */
@@ -471,20 +467,21 @@ lead(struct cw *w, const cJSON *conv, const struct json_ctx *c)
 static int
 walk_messages(struct cw *w, const cJSON *msgs, struct json_ctx *c)
 {
+	const char *base = c->prefix;
 	const cJSON *el;
 	struct cmsg m;
-	char prefix[48];
-	int i = 0, rc;
+	char prefix[96];
+	int i = 0, rc = 0;
 
 	cJSON_ArrayForEach(el, msgs) {
-		snprintf(prefix, sizeof(prefix), "messages[%d].", i++);
+		snprintf(prefix, sizeof(prefix), "%smessages[%d].", base, i++);
 		c->prefix = prefix;
 		if ((rc = decode_msg(c, &m, el)) != 0 ||
 		    (w->emit && (rc = message(w, &m, c)) != 0))
-			return rc;
+			break;
 	}
-	c->prefix = "";
-	return 0;
+	c->prefix = base;
+	return rc;
 }
 
 /* Sets w->conv_id and w->source from a conversation object. */
@@ -559,20 +556,29 @@ lone_message(struct cw *w, const cJSON *obj, struct json_ctx *c)
 
 static int item(struct cw *, const cJSON *, struct json_ctx *);
 
+/*
+ * The elements of a list.  With skip_bad, a bad one is skipped (it was
+ * reported and counted) and the others are read.
+ */
 static int
 items(struct cw *w, const cJSON *list, struct json_ctx *c, const char *name)
 {
-	char prefix[48];
+	const char *base = c->prefix;
+	char prefix[96];
 	const cJSON *el;
-	int i = 0, rc;
+	int i = 0, rc = 0;
 
 	cJSON_ArrayForEach(el, list) {
-		snprintf(prefix, sizeof(prefix), "%s[%d].", name, i++);
+		snprintf(prefix, sizeof(prefix), "%s%s[%d].", base, name, i++);
 		c->prefix = prefix;
-		if ((rc = item(w, el, c)) != 0)
-			return rc;
+		rc = item(w, el, c);
+		if (rc == CONVO_EDATA && w->p->skip_bad)
+			rc = 0;
+		else if (rc != 0)
+			break;
 	}
-	return 0;
+	c->prefix = base;
+	return rc;
 }
 
 /* What an object is: a wrapper, a conversation, a message, an event. */

@@ -176,7 +176,7 @@ test_errors(void)
 	bad_record("{\"activities\":[{\"type\":\"message\",\"timestamp\":"
 	    "1795170615,\"from\":{\"role\":0},\"text\":\"hi\"},{\"type\":"
 	    "\"message\",\"timestamp\":1795170616,\"from\":{\"role\":7},"
-	    "\"text\":\"?\"}]}", "1:1: 'activities[1].from.role' missing or "
+	    "\"text\":\"?\"}]}", "1:1: 'content.activities[1].from.role' missing or "
 	    "not user or bot", "copilot: a bad activity spoils the record");
 	bad_record("{\"activities\":[", "1:1: 'content' is not JSON: "
 	    "unexpected end of content, array not closed at character 16",
@@ -185,7 +185,7 @@ test_errors(void)
 	    "not an array", "content without activities");
 	bad_record("{\"activities\":[{\"type\":\"trace\",\"valueType\":"
 	    "\"SessionInfo\",\"value\":{\"endTimeUtc\":\"soon\"}}]}",
-	    "1:1: bad timestamp 'soon' in 'activities[0].value.endTimeUtc': "
+	    "1:1: bad timestamp 'soon' in 'content.activities[0].value.endTimeUtc': "
 	    "not a timestamp", "SessionInfo: bad end");
 	text = record("{\"activities\":[{\"type\":\"message\",\"timestamp\":"
 	    "1795170615,\"from\":{\"role\":1},\"text\":\"hi\"}]}");
