@@ -638,7 +638,8 @@ parse_chatwoot(struct parser *p)
 /*
  * Sure signs within the first 64 KiB: "message_type" together with
  * "content_type" or "sender_type" or "inbox_id" (Chatwoot's own names,
- * which no other format here uses), or a "Channel::" channel.
+ * which no other format here uses), or a channel "Channel::...", Rails'
+ * name for Chatwoot's inbox types.
  */
 int
 parse_chatwoot_sniff(const char *head, size_t len)
@@ -656,8 +657,7 @@ parse_chatwoot_sniff(const char *head, size_t len)
 	    (strstr(text, "\"content_type\"") != NULL ||
 	    strstr(text, "\"sender_type\"") != NULL ||
 	    strstr(text, "\"inbox_id\"") != NULL)) ||
-	    (strstr(text, "\"Channel::") != NULL &&
-	    strstr(text, "\"inbox_id\"") != NULL);
+	    strstr(text, "\"Channel::") != NULL;
 	free(text);
 	return yes;
 }
