@@ -301,6 +301,20 @@ card_text(const cJSON *att)
 	return NULL;
 }
 
+/* The first card text of a message's attachments, or NULL. */
+static const char *
+cards_text(const cJSON *act)
+{
+	const cJSON *att;
+	const char *s;
+
+	cJSON_ArrayForEach(att, cJSON_GetObjectItemCaseSensitive(act,
+	    "attachments"))
+		if ((s = card_text(att)) != NULL)
+			return s;
+	return NULL;
+}
+
 /* A medium: any attachment that is not a card. */
 static void
 media_of(struct convo_msg_fields *m, const cJSON *atts)
@@ -514,14 +528,8 @@ message(struct bf *b, struct bconv *bc, const struct act *a, long line)
 		if (rec.msg.text == NULL && x == NULL &&
 		    rec.msg.media_type == NULL)
 			return 0;	/* a postback of nothing shown */
-	} else {
-		const cJSON *att;
-
-		cJSON_ArrayForEach(att, cJSON_GetObjectItemCaseSensitive(
-		    a->obj, "attachments"))
-			if (rec.msg.text == NULL)
-				rec.msg.text = card_text(att);
-	}
+	} else if (rec.msg.text == NULL)
+		rec.msg.text = cards_text(a->obj);
 	if (rec.msg.text != NULL)
 		rec.msg.text_len = strlen(rec.msg.text);
 	if ((rc = parse_emit(b->p, &rec)) != 0)
