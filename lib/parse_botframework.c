@@ -847,15 +847,18 @@ session(struct bf *b, const cJSON *rec, const cJSON *content,
 		    "'name' or 'conversationtranscriptid'");
 	b->rec_source = session_source(acts);
 	b->emit = 0;
-	if ((rc = activities(b, acts, c, in)) != 0)
-		return rc;
-	b->emit = 1;
-	name = bot_name(rec);
-	b->assistant = name;
-	rc = activities(b, acts, c, in);
+	name = NULL;
+	if ((rc = activities(b, acts, c, in)) == 0) {
+		b->emit = 1;
+		name = bot_name(rec);
+		b->assistant = name;
+		rc = activities(b, acts, c, in);
+	}
+	/* They point into this record's tree: never past it. */
 	free(name);
 	b->assistant = NULL;
 	b->rec_id = NULL;
+	b->rec_source = NULL;
 	return rc;
 }
 

@@ -149,7 +149,7 @@ bad_record(const char *content, const char *want, const char *name)
 static void
 test_errors(void)
 {
-	char *text;
+	char *text, buf[1024];
 
 	is_int(run_file("bad-role.transcript", 0), CONVO_EDATA, "bad: stops");
 	is_int(got.n_rec, 0, "bad: nothing before the first bad activity");
@@ -193,6 +193,17 @@ test_errors(void)
 	is_str(got.rec[1], "msg 1 abc @2026-11-20T10:30:15Z user 'hi'",
 	    "  its part before '_'");
 	free(text);
+	text = record("{\"activities\":[{\"type\":\"message\",\"timestamp\":"
+	    "1795170615,\"from\":{\"role\":5},\"conversation\":{\"id\":"
+	    "\"rec\"},\"channelId\":\"msteams\",\"text\":\"hi\"}]}");
+	snprintf(buf, sizeof(buf), "[%s,\n{\"type\":\"message\",\"timestamp\":"
+	    "1795170700,\"from\":{\"role\":\"user\"},\"conversation\":"
+	    "{\"id\":\"act\"},\"text\":\"yo\"}]", text);
+	free(text);
+	is_int(run(buf, 1), 0, "a bad record, then an activity: skip_bad");
+	is_int(got.n_diag, 1, "  the record reported");
+	is_str(got.rec[1], "msg 2 act @2026-11-20T10:31:40Z user 'yo'",
+	    "  the activity in its own conversation, not the record's");
 	one_error("{\"value\":[{\"content\":3}]}", 0, CONVO_EDATA,
 	    "1:1: 'value[0].content' missing or not a string",
 	    "Dataverse list: content not a string");
