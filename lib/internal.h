@@ -458,6 +458,20 @@ void sha256_update(struct sha256 *s, const void *p, size_t n);
 /* Writes 64 hex digits and a NUL into hex. */
 void sha256_final_hex(struct sha256 *s, char hex[65]);
 
+/*
+ * idset.c: a set of 64-bit hashes (of hash64()), for dropping what a file
+ * repeats.  idset_add() returns 1 when h is new, 0 when it was there
+ * already, or CONVO_ENOMEM.
+ */
+struct idset {
+	uint64_t *slot;
+	size_t cap;
+	size_t n;
+};
+void idset_init(struct idset *s);
+void idset_release(struct idset *s);
+int idset_add(struct idset *s, uint64_t h);
+
 /* 64-bit FNV-1a, used for message identity keys. */
 uint64_t hash64(uint64_t h, const void *p, size_t n);
 #define HASH64_INIT UINT64_C(14695981039346656037)

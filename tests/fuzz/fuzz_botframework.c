@@ -1,0 +1,13 @@
+/*
+ * fuzz_botframework.c: libFuzzer harness for the Bot Framework adapter
+ * (lib/parse_botframework.c, over lib/parse_json.c and lib/json.c) and
+ * its sniffer; see fuzz.h for what each run checks.
+ */
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_parse(data, size, parse_botframework,
+	    parse_botframework_sniff);
+}
