@@ -313,6 +313,23 @@ int parse_llm(struct parser *p);
 int parse_chatwoot(struct parser *p);
 
 /*
+ * parse_json.c: reads a JSON input the way conversation documents are
+ * read -- one array, objects one after another, or JSON Lines, streamed
+ * so that memory stays flat -- and calls fn with each value of its top
+ * level, parsed by cJSON, its 1-based position among them (index) and
+ * where it starts.  fn returns 0; CONVO_EDATA when the value is bad (after
+ * parse_error()), which ends the parse unless p->skip_bad; or another
+ * error, which ends it.  A value that is not JSON, or over
+ * CONVO_MAX_RECORD bytes, is reported here and not handed to fn, but
+ * counts in index.  Returns as a parser does.  (struct cJSON is declared
+ * here only; the parsers that use this include <cjson/cJSON.h>.)
+ */
+struct cJSON;
+typedef int (*json_each_fn)(void *ctx, struct parser *p,
+    const struct cJSON *v, long index, long line, long col);
+int parse_json_each(struct parser *p, json_each_fn fn, void *ctx);
+
+/*
  * Sniffers, one per parser file: given the first bytes of the input
  * (leading white space and a BOM already skipped, len > 0), each says
  * whether the input looks like its format.  parse_json_sniff() returns

@@ -5,7 +5,9 @@
  *
  * The input is streamed.  A small scanner that knows only strings and
  * brackets cuts the top level into elements, and cJSON parses each
- * element on its own, so memory stays flat however long the array.  An
+ * element on its own, so memory stays flat however long the array.  The
+ * adapters whose exports are JSON documents too (convo-formats(5)) read
+ * them the same way, through parse_json_each() (internal.h).  An
  * element may be at most CONVO_MAX_RECORD bytes.  An array is read in raw
  * chunks, not lines, so that a minified array on one line (JSON.stringify)
  * may be any length; objects are read by lines, each at most
@@ -69,6 +71,9 @@ struct raw {
 
 struct doc {
 	struct parser *p;
+	json_each_fn fn;	/* takes each element */
+	void *ctx;
+	long index;		/* elements begun so far */
 	enum layout layout;
 	enum place place;
 	struct frame fr;
@@ -177,6 +182,7 @@ elem_begin(struct doc *d, const char *s, long col)
 	frame_begin(&d->fr, (unsigned char)*s);
 	d->line = d->lineno;
 	d->col = col;
+	d->index++;
 	d->too_big = 0;
 	buf_reset(&d->text);
 	return elem_add(d, s, 1);
@@ -196,7 +202,6 @@ static int
 elem_end(struct doc *d)
 {
 	struct json_error err;
-	struct json_ctx c;
 	cJSON *v;
 	int rc;
 
@@ -209,8 +214,7 @@ elem_end(struct doc *d)
 		report(d, &err);
 		return bad(d);
 	}
-	json_ctx_init(&c, d->p, d->line, d->col);
-	rc = json_conversation(&c, v);
+	rc = d->fn(d->ctx, d->p, v, d->index, d->line, d->col);
 	cJSON_Delete(v);
 	return rc == CONVO_EDATA ? bad(d) : rc;
 }
@@ -592,13 +596,15 @@ is_array(size_t *bom, struct reader *rd)
 }
 
 int
-parse_json(struct parser *p)
+parse_json_each(struct parser *p, json_each_fn fn, void *ctx)
 {
 	struct doc d;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	d.p = p;
+	d.fn = fn;
+	d.ctx = ctx;
 	buf_init(&d.text, CONVO_MAX_RECORD);
 	if ((rc = is_array(&d.raw.bom, p->rd)) > 0)
 		rc = read_raw(&d);
@@ -608,6 +614,25 @@ parse_json(struct parser *p)
 		rc = finish(&d);
 	buf_release(&d.text);
 	return rc;
+}
+
+/* One conversation document. */
+static int
+conversation(void *ctx, struct parser *p, const cJSON *v, long index,
+    long line, long col)
+{
+	struct json_ctx c;
+
+	(void)ctx;
+	(void)index;
+	json_ctx_init(&c, p, line, col);
+	return json_conversation(&c, v);
+}
+
+int
+parse_json(struct parser *p)
+{
+	return parse_json_each(p, conversation, NULL);
 }
 
 int
