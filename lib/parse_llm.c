@@ -380,13 +380,18 @@ plain_msg(struct conv *cv, const struct json_ctx *c, const cJSON *o)
 
 	if (sharegpt && cJSON_GetObjectItemCaseSensitive(o, "from") != NULL)
 		who = "from";
-	if (sharegpt && cJSON_GetObjectItemCaseSensitive(o, "value") != NULL)
+	if (sharegpt && (*who == 'f' ||
+	    cJSON_GetObjectItemCaseSensitive(o, "value") != NULL))
 		what = "value";
 	if (read_role(c, o, who, &role) != 0)
 		return CONVO_EDATA;
 	msg_begin(cv, (enum convo_role)role, CONVO_TIME_NONE);
 	if (role == 0)
 		return 0;	/* a prompt or a tool's: not a message */
+	/* Null is a tool call's content; missing is another format's. */
+	if (cJSON_GetObjectItemCaseSensitive(o, what) == NULL &&
+	    get(o, "tool_calls") == NULL && get(o, "function_call") == NULL)
+		return json_fail(c, "missing '%s%s'", c->prefix, what);
 	/* An assistant's tool call has no content: it is dropped then. */
 	if (content(cv, c, o, what) != 0)
 		return CONVO_EDATA;
@@ -865,11 +870,17 @@ make_id(struct conv *cv)
 	cv->c.conv_id = cv->id;
 }
 
+static const char *const no_date =
+    "%s chat logs have no timestamps: give their day with --date";
+
 /* OpenAI and ShareGPT: one second apart from --date. */
 static int
 date_times(struct conv *cv, int64_t date)
 {
 	size_t i;
+
+	if (date == CONVO_TIME_NONE)
+		return json_fail(&cv->c, no_date, kinds[cv->kind].source);
 
 	for (i = 0; i < cv->n; i++) {
 		cv->m[i].ts = date + (int64_t)i * 1000;
@@ -924,9 +935,6 @@ conv_reset(struct conv *cv, struct parser *p, long index, long line,
 	buf_reset(&cv->text);
 }
 
-static const char *const no_date =
-    "%s chat logs have no timestamps: give their day with --date";
-
 static int
 read_conv(struct conv *cv, const cJSON *v)
 {
@@ -940,9 +948,6 @@ read_conv(struct conv *cv, const cJSON *v)
 		return claude(cv, v);
 	case K_SHAREGPT:
 	case K_OPENAI:
-		if (cv->c.p->date == CONVO_TIME_NONE)
-			return json_fail(&cv->c, no_date,
-			    kinds[cv->kind].source);
 		return plain(cv, v);
 	case K_NONE:
 		break;

@@ -272,6 +272,13 @@ test_errors(void)
 	    "\"Hi\"}]}]}", 0, CONVO_EDATA,
 	    "t.json:1:1: missing 'messages[0].content[0].type'",
 	    "error: a part without a type");
+	one_error("{\"id\":\"c1\",\"messages\":[{\"ts\":\"2026-11-20T10:30:15Z\","
+	    "\"role\":\"user\",\"text\":\"Hi\"}]}", 0, CONVO_EDATA,
+	    "t.json:1:1: missing 'messages[0].content'",
+	    "error: a native document is not taken for an empty chat");
+	one_error("{\"conversations\":[{\"from\":\"human\",\"text\":\"Hi\"}]}",
+	    0, CONVO_EDATA, "t.json:1:1: missing 'conversations[0].value'",
+	    "error: sharegpt without value");
 	one_error("{\"messages\":[7]}", 0, CONVO_EDATA,
 	    "t.json:1:1: 'messages[0]' is not an object",
 	    "error: a message not an object");
@@ -404,6 +411,12 @@ test_odd(void)
 	    "\"2026-11-20T10:00:01Z\",\"content\":[{\"type\":\"tool_use\","
 	    "\"name\":\"x\"}],\"text\":\"\"}]}", 0);
 	is_int(got.n_rec, 0, "odd: a claude tool call alone is no message");
+	rc = run("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+	    "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\"}]},"
+	    "{\"role\":\"assistant\",\"function_call\":{\"name\":\"f\"}}]}",
+	    0);
+	is_int(rc, 0, "odd: tool calls without content parse");
+	is_int(got.n_rec, 2, "odd: tool calls without content dropped");
 }
 
 /*
