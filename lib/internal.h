@@ -322,7 +322,7 @@ int parse_chatwoot(struct parser *p);
  * error, which ends it.  A value that is not JSON, or over
  * CONVO_MAX_RECORD bytes, is reported here and not handed to fn, but
  * counts in index.  Returns as a parser does.  (struct cJSON is declared
- * here only; the parsers that use this include <cjson/cJSON.h>.)
+ * here only; the parsers that use this include cJSON's header.)
  */
 struct cJSON;
 typedef int (*json_each_fn)(void *ctx, struct parser *p,

@@ -375,7 +375,7 @@ content(struct conv *cv, const struct json_ctx *c, const cJSON *obj,
 static int
 plain_msg(struct conv *cv, const struct json_ctx *c, const cJSON *o)
 {
-	int sharegpt = cv->kind == K_SHAREGPT, role;
+	int sharegpt = cv->kind == K_SHAREGPT, role, rc;
 	const char *who = "role", *what = "content", *s;
 
 	if (sharegpt && cJSON_GetObjectItemCaseSensitive(o, "from") != NULL)
@@ -393,12 +393,14 @@ plain_msg(struct conv *cv, const struct json_ctx *c, const cJSON *o)
 	    get(o, "tool_calls") == NULL && get(o, "function_call") == NULL)
 		return json_fail(c, "missing '%s%s'", c->prefix, what);
 	/* An assistant's tool call has no content: it is dropped then. */
-	if (content(cv, c, o, what) != 0)
-		return CONVO_EDATA;
-	if (cv->cur.len == 0 && cv->cur.media_type == NULL &&
-	    (json_text(c, o, "refusal", &s, NULL) != 0 ||
-	    msg_text(cv, s) != 0))
-		return CONVO_EDATA;
+	if ((rc = content(cv, c, o, what)) != 0)
+		return rc;
+	if (cv->cur.len == 0 && cv->cur.media_type == NULL) {
+		if (json_text(c, o, "refusal", &s, NULL) != 0)
+			return CONVO_EDATA;
+		if ((rc = msg_text(cv, s)) != 0)
+			return rc;
+	}
 	return msg_end(cv);
 }
 
@@ -473,7 +475,7 @@ claude_text(struct conv *cv, const struct json_ctx *c, const cJSON *o)
 	const char *type, *s;
 	struct json_ctx sub;
 	char path[96];
-	int i = 0;
+	int i = 0, rc;
 
 	if (blocks != NULL && !cJSON_IsArray(blocks))
 		return fail_type(c, "content", "an array");
@@ -487,9 +489,10 @@ claude_text(struct conv *cv, const struct json_ctx *c, const cJSON *o)
 			return CONVO_EDATA;
 		if (type == NULL || strcmp(type, "text") != 0)
 			continue;
-		if (json_text(&sub, b, "text", &s, NULL) != 0 ||
-		    msg_text(cv, s) != 0)
+		if (json_text(&sub, b, "text", &s, NULL) != 0)
 			return CONVO_EDATA;
+		if ((rc = msg_text(cv, s)) != 0)
+			return rc;
 	}
 	if (cv->cur.len > 0)
 		return 0;
@@ -767,7 +770,7 @@ chatgpt_msg(struct conv *cv, const cJSON *node)
 	const char *slug;
 	char path[96];
 	int64_t ts;
-	int role, shown;
+	int role, shown, rc;
 
 	if (msg == NULL)
 		return 0;	/* the root often has none */
@@ -786,8 +789,8 @@ chatgpt_msg(struct conv *cv, const cJSON *node)
 	    json_text(&c, meta, "model_slug", &slug, NULL) != 0)
 		return CONVO_EDATA;
 	msg_begin(cv, (enum convo_role)role, ts);
-	if (chatgpt_content(cv, &c, msg, &shown) != 0)
-		return CONVO_EDATA;
+	if ((rc = chatgpt_content(cv, &c, msg, &shown)) != 0)
+		return rc;
 	if (!shown) {
 		cv->text.len = cv->cur.off;
 		return 0;
