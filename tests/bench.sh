@@ -8,8 +8,10 @@
 # file database (no JSON, no indexes); a short Python import of the
 # documents (json + sqlite3); convo-stats --all --json for 7 days and for
 # all time; convo-end-stale; convo-transcript of one conversation if the
-# command exists.  Peak RSS comes from /usr/bin/time -v.  Prints a table
-# with each run's target and whether it is met.
+# command exists.  Peak RSS and CPU time come from /usr/bin/time -v.
+# Prints a table: wall seconds, messages per second, peak RSS, wall
+# time as a multiple of the reference, CPU seconds and that multiple
+# (fairer when others load the machine), each run's target, met or not.
 set -eu
 n=${1:-100000}
 seed=${2:-1}
@@ -34,7 +36,9 @@ rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
 
-# measure CMD...: wall seconds into $secs, peak RSS in KiB into $rss.
+# measure CMD...: wall seconds into $secs, user + system CPU seconds
+# into $cpu (steadier than wall time when others share the machine),
+# peak RSS in KiB into $rss.
 measure() {
 	t0=$(date +%s%N)
 	/usr/bin/time -v -o time.out "$@" >out.txt 2>err.txt ||
@@ -42,14 +46,17 @@ measure() {
 	t1=$(date +%s%N)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.out)
+	cpu=$(awk '/User time|System time/ { t += $NF } END { printf "%.2f", t }' \
+	    time.out)
 }
 # row NAME COUNT TARGET: one line of the table.  TARGET is "xR" (a ratio
 # to the reference), "sS" (seconds) or "-"; RSS is always held to 64 MiB
 # for imports (names starting with convo-import).
 row() {
 	awk -v name="$1" -v s="$secs" -v rss="$rss" -v n="$2" -v ref="$ref" \
-	    -v target="$3" 'BEGIN {
+	    -v target="$3" -v cpu="$cpu" -v refcpu="$refcpu" 'BEGIN {
 		x = s / ref; met = "-"
+		xc = cpu / (refcpu > 0 ? refcpu : 0.01)
 		if (target ~ /^x/) { t = substr(target, 2) + 0; met = x <= t ? "yes" : "NO"
 			target = sprintf("<= %.2fx", t) }
 		else if (target ~ /^s/) { t = substr(target, 2) + 0; met = s < t ? "yes" : "NO"
@@ -57,17 +64,19 @@ row() {
 		if (name ~ /^convo-import/ && rss / 1024 >= 64) met = "NO (RSS)"
 		rate = "-"
 		if (n > 0) rate = sprintf("%.0f", n / (s > 0 ? s : 0.001))
-		printf "%-36s %8.3f %10s %8.1f %7.2f  %-10s %s\n", name, s,
-		    rate, rss / 1024, x, target, met }'
+		printf "%-36s %8.3f %10s %8.1f %7.2f %7.2f %7.2f  %-10s %s\n",
+		    name, s, rate, rss / 1024, x, cpu, xc, target, met }'
 }
 
 ref=1
+refcpu=1
 measure sqlite3 ref.db ".import --csv $data/gen.csv m"
 ref=$secs
+refcpu=$cpu
 echo "N = $n conversations, $msgs messages; $(nproc) cores;" \
     "$(sqlite3 --version | cut -d' ' -f1) reference"
-printf '%-36s %8s %10s %8s %7s  %-10s %s\n' run seconds msgs/s "RSS MiB" \
-    "x ref" target met
+printf '%-36s %8s %10s %8s %7s %7s %7s  %-10s %s\n' run seconds msgs/s \
+    "RSS MiB" "x ref" "cpu s" "cpu x" target met
 row "sqlite3 .import CSV (reference)" "$msgs" -
 measure python3 "$top/tests/bench_import.py" "$data/gen.jsonl" py.db
 row "python3 json + sqlite3" "$msgs" -
