@@ -6,7 +6,7 @@
 #                             AddressSanitizer and UBSan)
 #   make lint                 mandoc -Tlint, the layering and banned-function greps
 #   make fuzz                 build the libFuzzer harnesses (clang)
-#   make bench N=1000000      the benchmark on generated data
+#   make bench N=100000 SEED=1  the benchmark on generated data
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -111,8 +111,12 @@ check: all
 	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY)
 	@sh tests/run.sh
 
-bench: all
-	@sh tests/bench.sh $(N)
+# The benchmark's data generator (a test tool, not installed).
+tests/gen/gen: tests/gen/gen.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+
+bench: all tests/gen/gen
+	@sh tests/bench.sh $(N) $(SEED)
 
 lint:
 	@sh tests/lint.sh
@@ -137,7 +141,8 @@ uninstall:
 clean:
 	rm -f libconvo.a lib/*.o lib/*.d cmd/*.o cmd/*.d lib/rules_default.c \
 		$(COMMANDS) $(UNIT_TESTS) tests/unit/*.o tests/unit/*.d \
-		$(FUZZERS) $(FUZZ_REPLAY) tests/fuzz/*.o tests/fuzz/*.d
+		$(FUZZERS) $(FUZZ_REPLAY) tests/fuzz/*.o tests/fuzz/*.d \
+		tests/gen/gen tests/gen/*.d
 	rm -rf tests/tmp demo.db demo.db-wal demo.db-shm
 
 .PHONY: all bench build check clean demo deps fuzz fuzz-run install lint \

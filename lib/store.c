@@ -149,8 +149,13 @@ configure(struct convo_store *st, int busy_ms)
 	sqlite3_extended_result_codes(st->db, 1);
 	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
 		return rc;
-	/* A bounded page cache of 64 MiB: memory stays flat. */
-	return store_exec(st, "PRAGMA cache_size = -65536");
+	/*
+	 * A bounded page cache of 32 MiB: memory stays flat, under 64 MB for
+	 * any import.  Imports mostly append (new rows, and index keys that
+	 * grow with time and conversation id), so a larger cache buys them
+	 * nothing.
+	 */
+	return store_exec(st, "PRAGMA cache_size = -32768");
 }
 
 /*

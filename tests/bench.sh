@@ -1,77 +1,112 @@
 #!/bin/sh
-# tests/bench.sh [N]: `make bench N=...`.  Generates an export of N
-# messages (default 1,000,000; ten to a conversation) and times
-# convo-import on it against a baseline run in the same invocation:
-# sqlite3's own CSV import of the same messages into a bare table, the
-# least that storing them can cost.  Figures are reported as ratios to
-# that baseline, since these machines are shared and noisy; peak RSS
-# shows that memory stays flat.  Work files go to bench/.
+# tests/bench.sh [N] [SEED]: `make bench N=... SEED=...`.  Generates N
+# conversations (default 100,000, about a million messages) with
+# tests/gen/gen once per N and seed (cached in bench/data-N-SEED), then
+# times, in this one run so that the ratios are fair on a shared, noisy
+# machine: convo-import of each native format into a fresh database; the
+# reference, sqlite3's own .import of the same messages as CSV into a new
+# file database (no JSON, no indexes); a short Python import of the
+# documents (json + sqlite3); convo-stats --all --json for 7 days and for
+# all time; convo-end-stale; convo-transcript of one conversation if the
+# command exists.  Peak RSS and CPU time come from /usr/bin/time -v.
+# Prints a table: wall seconds, messages per second, peak RSS, wall
+# time as a multiple of the reference, CPU seconds and that multiple
+# (fairer when others load the machine), each run's target, met or not.
 set -eu
-n=${1:-1000000}
+n=${1:-100000}
+seed=${2:-1}
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$top/bench
-import=$top/cmd/convo-import
-mkdir -p "$dir"
-cd "$dir"
-rm -f ./*.db ./*.db-wal ./*.db-shm
+cmd=$top/cmd
+data=$top/bench/data-$n-$seed
+work=$top/bench/run
+# The generated weeks end 2026-11-02; "now" is just after.
+now=2026-11-02T06:00:00Z
 
-echo "generating $n messages ..."
-sh "$top/tests/gen.sh" "$n" json >gen.jsonl
-sh "$top/tests/gen.sh" "$n" csv >gen.csv
-msgs=$(($(wc -l <gen.csv) - 1))
+if [ ! -s "$data/count" ]; then
+	echo "generating $n conversations (seed $seed) ..."
+	rm -rf "$data.tmp"
+	mkdir -p "$data.tmp"
+	"$top/tests/gen/gen" "$n" "$seed" "$data.tmp" >"$data.tmp/count"
+	rm -rf "$data"
+	mv "$data.tmp" "$data"
+fi
+msgs=$(sed -n 's/^[0-9]* conversations, \([0-9]*\) messages.*/\1/p' \
+    "$data/count")
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
 
-# measure NAME CMD...: wall seconds and peak RSS (KiB) into $secs, $rss.
+# measure CMD...: wall seconds into $secs, user + system CPU seconds
+# into $cpu (steadier than wall time when others share the machine),
+# peak RSS in KiB into $rss.
 measure() {
-	name=$1
-	shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>err.out ||
-	    { cat err.out >&2; exit 1; }
-	secs=$(cut -d' ' -f1 time.out)
-	rss=$(cut -d' ' -f2 time.out)
+	t0=$(date +%s%N)
+	/usr/bin/time -v -o time.out "$@" >out.txt 2>err.txt ||
+	    { echo "bench: failed: $*" >&2; cat err.txt >&2; exit 1; }
+	t1=$(date +%s%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.out)
+	cpu=$(awk '/User time|System time/ { t += $NF } END { printf "%.2f", t }' \
+	    time.out)
 }
+# row NAME COUNT TARGET: one line of the table.  TARGET is "xR" (a ratio
+# to the reference), "sS" (seconds) or "-"; RSS is always held to 64 MiB
+# for imports (names starting with convo-import).
 row() {
-	awk -v name="$1" -v s="$secs" -v rss="$rss" -v n="$msgs" -v base="$base" \
-	    'BEGIN { if (s == 0) s = 0.01
-		printf "%-34s %8.2f %10.0f %8.2f %9.1f\n", name, s, n / s,
-		    s / base, rss / 1024 }'
+	awk -v name="$1" -v s="$secs" -v rss="$rss" -v n="$2" -v ref="$ref" \
+	    -v target="$3" -v cpu="$cpu" -v refcpu="$refcpu" 'BEGIN {
+		x = s / ref; met = "-"
+		xc = cpu / (refcpu > 0 ? refcpu : 0.01)
+		if (target ~ /^x/) { t = substr(target, 2) + 0; met = x <= t ? "yes" : "NO"
+			target = sprintf("<= %.2fx", t) }
+		else if (target ~ /^s/) { t = substr(target, 2) + 0; met = s < t ? "yes" : "NO"
+			target = sprintf("< %g s", t) }
+		if (name ~ /^convo-import/ && rss / 1024 >= 64) met = "NO (RSS)"
+		rate = "-"
+		if (n > 0) rate = sprintf("%.0f", n / (s > 0 ? s : 0.001))
+		printf "%-36s %8.3f %10s %8.1f %7.2f %7.2f %7.2f  %-10s %s\n",
+		    name, s, rate, rss / 1024, x, cpu, xc, target, met }'
 }
 
-measure baseline sqlite3 base.db \
-    "CREATE TABLE m (c, ts, role, text, click_type, click_title)" \
-    ".import --csv --skip 1 gen.csv m"
-base=$secs
-printf '%-34s %8s %10s %8s %9s\n' "$msgs messages ($(du -h gen.jsonl |
-    cut -f1) JSON)" seconds msgs/s "x base" "RSS MiB"
-row "baseline: sqlite3 .import of CSV"
-measure json "$import" -q -d json.db gen.jsonl
-row "convo-import, JSON documents"
-measure json "$import" -q -d json.db gen.jsonl
-row "convo-import, same file again"
-measure csv "$import" -q -d csv.db gen.csv
-row "convo-import, CSV"
+ref=1
+refcpu=1
+measure sqlite3 ref.db ".import --csv $data/gen.csv m"
+ref=$secs
+refcpu=$cpu
+echo "N = $n conversations, $msgs messages; $(nproc) cores;" \
+    "$(sqlite3 --version | cut -d' ' -f1) reference"
+printf '%-36s %8s %10s %8s %7s %7s %7s  %-10s %s\n' run seconds msgs/s \
+    "RSS MiB" "x ref" "cpu s" "cpu x" target met
+row "sqlite3 .import CSV (reference)" "$msgs" -
+measure python3 "$top/tests/bench_import.py" "$data/gen.jsonl" py.db
+row "python3 json + sqlite3" "$msgs" -
+measure "$cmd/convo-import" -q -d json.db "$data/gen.jsonl"
+row "convo-import JSON documents" "$msgs" x1.0
+measure "$cmd/convo-import" -q -d events.db "$data/gen-events.jsonl"
+row "convo-import event stream" "$msgs" x1.5
+measure "$cmd/convo-import" -q -d csv.db "$data/gen.csv"
+row "convo-import CSV" "$msgs" x1.5
+measure "$cmd/convo-import" -q -d json.db "$data/gen.jsonl"
+row "convo-import JSON again (no change)" "$msgs" -
 
-# convo-end-stale on at least a million conversations: those of json.db,
-# topped up to 1,000,000 with sqlite3 (one message's worth each), all
-# idle past the cutoff; then again, with nothing left to end.  The
-# msgs/s column counts conversations here.
+stats_target=s0.25
+[ "$n" -gt 100000 ] && stats_target=s2
+measure "$cmd/convo-stats" -d json.db --all --json --now "$now" --period 7d
+row "convo-stats --all --json, 7 days" 0 "$stats_target"
+measure "$cmd/convo-stats" -d json.db --all --json --now "$now" --period all
+row "convo-stats --all --json, all" 0 "$stats_target"
+
+if [ -x "$cmd/convo-transcript" ]; then
+	id=$(sqlite3 json.db "SELECT ext_id FROM conversation
+	    ORDER BY n_user + n_assistant DESC LIMIT 1")
+	measure "$cmd/convo-transcript" -d json.db "$id"
+	row "convo-transcript, longest conv" 0 s0.01
+else
+	echo "(convo-transcript not built: skipped)"
+fi
+
 cp json.db stale.db
-sqlite3 stale.db "WITH RECURSIVE n(i) AS (SELECT count(*) FROM conversation
-    UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
-    INSERT INTO conversation (ext_id, source, user_id, started_at,
-    last_activity_at) SELECT 'b' || i, 'web_widget',
-    (SELECT min(id) FROM user), 1793491200000 + i * 1000,
-    1793491200000 + i * 1000 FROM n WHERE i < 1000000"
-msgs=$(sqlite3 stale.db "SELECT count(*) FROM conversation")
-measure stale "$top/cmd/convo-end-stale" -q -d stale.db \
-    --now 2028-01-01T00:00:00Z
-row "convo-end-stale, $msgs convs"
-measure stale "$top/cmd/convo-end-stale" -q -d stale.db \
-    --now 2028-01-01T00:00:00Z
-row "convo-end-stale again, none stale"
-
-# convo-stats over all that the JSON import stored (N / 10 conversations,
-# N messages): every figure, every breakdown, as JSON.  msgs/s counts
-# the messages stored.
-msgs=$(sqlite3 json.db "SELECT count(*) FROM message")
-measure stats "$top/cmd/convo-stats" -d json.db --all --json --period all
-row "convo-stats --all --json, all"
+measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-09T00:00:00Z
+row "convo-end-stale, $n convs" 0 s1
+measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-09T00:00:00Z
+row "convo-end-stale again, none stale" 0 s1
