@@ -101,8 +101,9 @@ struct wamsg {
 struct wa {
 	struct parser *p;
 	pcre2_code *re_line, *re_attached, *re_file, *re_omitted;
-	pcre2_match_data *md;
-	const PCRE2_SIZE *ov;
+	pcre2_match_data *md, *media_md;
+	const PCRE2_SIZE *ov;	/* groups of the last line match */
+	const PCRE2_SIZE *mov;	/* groups of the last media match */
 	char shape[6];		/* of the first message line; [0] 0: none */
 	enum convo_date_order order;	/* AUTO until a date decides */
 	int fatal;		/* an error no --skip-bad can pass */
@@ -342,13 +343,22 @@ struct media {
 	size_t caption;		/* offset of the caption in the text */
 };
 
-/* Copies group g of the last match on s into the media's name. */
+static int
+match_media(struct wa *w, pcre2_code *re, const struct buf *text)
+{
+	return pcre2_match(re, (PCRE2_SPTR)text->data, text->len, 0, 0,
+	    w->media_md, NULL) > 0;
+}
+
+/* Copies group g of the last media match on s into the media's name. */
 static int
 media_name(struct wa *w, struct media *md, const char *s, int g)
 {
-	if (!is_set(w, g) || glen(w, g) == 0)
+	const PCRE2_SIZE *ov = w->mov;
+
+	if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] == ov[2 * g])
 		return 0;
-	return buf_add(&md->name, s + w->ov[2 * g], (size_t)glen(w, g));
+	return buf_add(&md->name, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 }
 
 /*
@@ -359,24 +369,25 @@ media_name(struct wa *w, struct media *md, const char *s, int g)
 static int
 find_media(struct wa *w, struct media *md, const struct buf *text)
 {
+	const PCRE2_SIZE *ov = w->mov;
 	const char *s = text->data;
 	int rc = 0;
 
 	md->type = NULL;
 	if (text->len == 0)
 		return 0;
-	if (match(w, w->re_attached, s, text->len) ||
-	    match(w, w->re_file, s, text->len)) {
+	if (match_media(w, w->re_attached, text) ||
+	    match_media(w, w->re_file, text)) {
 		if ((rc = media_name(w, md, s, 1)) != 0)
 			return rc;
-		md->type = type_of_file(md->name.data);
-	} else if (match(w, w->re_omitted, s, text->len)) {
-		md->type = is_set(w, 1) ? "unknown" :
-		    type_of_word(s + w->ov[6], (size_t)glen(w, 3));
+		md->type = type_of_file(md->name.data ? md->name.data : "");
+	} else if (match_media(w, w->re_omitted, text)) {
+		md->type = ov[2] != PCRE2_UNSET ? "unknown" :
+		    type_of_word(s + ov[6], ov[7] - ov[6]);
 		rc = media_name(w, md, s, 2);
 	} else
 		return 0;
-	md->caption = w->ov[1];
+	md->caption = ov[1];
 	return rc;
 }
 
@@ -882,9 +893,11 @@ wa_open(struct wa *w, struct parser *p)
 	w->re_file = compile(file_pattern, PCRE2_CASELESS);
 	w->re_omitted = compile(omitted_pattern, PCRE2_CASELESS);
 	w->md = pcre2_match_data_create(N_GROUPS, NULL);
-	if (w->md == NULL)
+	w->media_md = pcre2_match_data_create(4, NULL);
+	if (w->md == NULL || w->media_md == NULL)
 		return CONVO_ENOMEM;
 	w->ov = pcre2_get_ovector_pointer(w->md);
+	w->mov = pcre2_get_ovector_pointer(w->media_md);
 	if (!w->re_line || !w->re_attached || !w->re_file || !w->re_omitted)
 		return CONVO_EINTERNAL;
 	return 0;
@@ -904,6 +917,7 @@ wa_close(struct wa *w)
 	pcre2_code_free(w->re_file);
 	pcre2_code_free(w->re_omitted);
 	pcre2_match_data_free(w->md);
+	pcre2_match_data_free(w->media_md);
 	free(w->id);
 	free(w->piece_id);
 }
