@@ -789,14 +789,12 @@ take_body(struct wa *w, const char *l, size_t len)
 	return add_unmarked(&m->text, rest + tstart, n - tstart, 0);
 }
 
-/* A message line: the one before is complete, this one begins. */
+/* Begins the message of a message line. */
 static int
-begin_message(struct wa *w, const char *l, size_t len, long lineno)
+start_message(struct wa *w, const char *l, size_t len, long lineno)
 {
 	int rc;
 
-	if ((rc = finish_message(w)) != 0)
-		return rc;
 	memset(&w->cur, 0, sizeof(w->cur));
 	w->pending = 1;
 	take_stamp(w, l, lineno);
@@ -818,6 +816,20 @@ begin_message(struct wa *w, const char *l, size_t len, long lineno)
 			return drain(w);
 	}
 	return 0;
+}
+
+/* A message line: the one before is complete, this one begins. */
+static int
+begin_message(struct wa *w, const char *l, size_t len, long lineno)
+{
+	int rc, prev;
+
+	/* A bad message before this one does not stop this one beginning. */
+	prev = finish_message(w);
+	if (prev != 0 && (prev != CONVO_EDATA || !w->p->skip_bad || w->fatal))
+		return prev;
+	rc = start_message(w, l, len, lineno);
+	return rc != 0 ? rc : prev;
 }
 
 /* A line that continues the message above. */
