@@ -186,14 +186,14 @@ status_is 0 "every good fixture: exit 0"
 out_timeless "every good fixture: summary" <<'EOF'
 dry run, nothing stored: 6 files: 7 new and 0 updated conversations, 27 new messages, 0 skipped records, T s
 EOF
-for f in "$td"/json/good-*.json "$td"/events/good-*.jsonl \
-    "$td"/csv/good-*.csv "$td"/text/*.txt "$td"/sample/*; do
-	convo-import --dry-run "$f" >/dev/null 2>"$tmp/err"
-	if grep -q 'expected a message line such as' "$tmp/err"; then
-		ok 1 "not whatsapp: ${f#$td/}"
-	else
-		ok 0 "not whatsapp: ${f#$td/}"
-	fi
-done
+rm -f "$CONVO_DB"
+set -- "$td"/json/good-*.json "$td"/events/good-*.jsonl "$td"/csv/good-*.csv \
+    "$td"/text/2026-11-20-support.txt "$td"/text/good-*.txt "$td"/sample/*
+run convo-import "$@"
+status_is 0 "every other good fixture: exit 0"
+is "$(sql "SELECT count(*) FROM import")" "$#" \
+    "every other good fixture: each one logged"
+is "$(sql "SELECT count(*) FROM import WHERE format = 'whatsapp'")" 0 \
+    "every other good fixture: none taken for WhatsApp"
 
 done_testing
