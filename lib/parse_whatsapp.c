@@ -248,36 +248,49 @@ split_author(const char *rest, size_t n, size_t *alen, size_t *tstart)
 	return 0;
 }
 
+/* Whether s (n bytes) begins with a blank: space or U+00A0. */
+static size_t
+blank_len(const char *s, size_t n)
+{
+	if (n >= 1 && s[0] == ' ')
+		return 1;
+	return n >= 2 && memcmp(s, "\xC2\xA0", 2) == 0 ? 2 : 0;
+}
+
 /*
  * The author without marks and embeddings, blanks at either end, and the
- * "~ " that iOS puts before a name that is not in the contacts.
+ * "~ " that iOS puts before a name that is not in the contacts.  A name
+ * that is nothing else stays as it is.
  */
 static int
 take_author(struct wamsg *m, const char *s, size_t n)
 {
 	struct buf b;
-	size_t i = 0, end;
+	size_t i, end, k;
 	int rc;
 
 	buf_init(&b, CONVO_MAX_RECORD);
-	rc = add_unmarked(&b, s, n, 1);
-	if (rc == 0 && b.len > 0 && b.data[0] == '~')
-		i = 1;
-	while (rc == 0 && i < b.len && (b.data[i] == ' ' ||
-	    strncmp(b.data + i, "\xC2\xA0", 2) == 0))
-		i += b.data[i] == ' ' ? 1 : 2;
-	for (end = b.len; rc == 0 && end > i && b.data[end - 1] == ' '; end--)
+	if ((rc = add_unmarked(&b, s, n, 1)) != 0 || b.len == 0) {
+		buf_release(&b);
+		if (rc == 0 && (m->author = calloc(1, 1)) == NULL)
+			rc = CONVO_ENOMEM;
+		return rc;
+	}
+	i = b.data[0] == '~';
+	while ((k = blank_len(b.data + i, b.len - i)) != 0)
+		i += k;
+	for (end = b.len; end > i && b.data[end - 1] == ' '; end--)
 		;
-	if (rc == 0 && end == i)
-		i = 0, end = b.len;	/* a name of blanks stays as it is */
-	if (rc == 0 && (m->author = malloc(end - i + 1)) == NULL)
-		rc = CONVO_ENOMEM;
-	if (rc == 0) {
-		memcpy(m->author, b.data ? b.data + i : "", end - i);
+	if (end == i) {
+		i = 0;
+		end = b.len;
+	}
+	if ((m->author = malloc(end - i + 1)) != NULL) {
+		memcpy(m->author, b.data + i, end - i);
 		m->author[end - i] = '\0';
 	}
 	buf_release(&b);
-	return rc;
+	return m->author != NULL ? 0 : CONVO_ENOMEM;
 }
 
 /*
@@ -529,8 +542,9 @@ emit_names(struct wa *w, const struct wamsg *m)
 {
 	struct convo_rec rec;
 
-	if (!(m->role == CONVO_ROLE_USER && !w->has_user) &&
-	    !(m->role == CONVO_ROLE_ASSISTANT && !w->has_assistant))
+	if (m->author == NULL || m->author[0] == '\0' ||
+	    (!(m->role == CONVO_ROLE_USER && !w->has_user) &&
+	    !(m->role == CONVO_ROLE_ASSISTANT && !w->has_assistant)))
 		return 0;
 	rec_init(&rec, CONVO_REC_CONV);
 	rec.line = m->line;
