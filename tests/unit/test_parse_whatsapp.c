@@ -470,6 +470,12 @@ detect(const char *h, size_t n)
 	return (int)parse_detect(h, n, &why);
 }
 
+static int
+sniff_str(const char *s)
+{
+	return parse_whatsapp_sniff(s, strlen(s));
+}
+
 static void
 test_sniff(void)
 {
@@ -490,17 +496,17 @@ test_sniff(void)
 	ok(sniff_dir("testdata/whatsapp", parse_whatsapp_sniff, 1,
 	    "whatsapp") > 0, "whatsapp's sniffer");
 
-	is_int(parse_whatsapp_sniff("[2026-11-20 10:30:15] User: Hi\n", 31),
+	is_int(sniff_str("[2026-11-20 10:30:15] User: Hi\n"),
 	    0, "sniff: a transcript's dated line alone is not WhatsApp");
-	is_int(parse_whatsapp_sniff("[2026-11-20 10:30:15] X: \xe2\x80\x8eHi",
-	    33), 1, "sniff: it is beside iOS's mark");
-	is_int(parse_whatsapp_sniff("1.2.345 10:30 release notes\n", 27), 0,
+	is_int(sniff_str("[2026-11-20 10:30:15] X: \xe2\x80\x8eHi"), 1,
+	    "sniff: it is beside iOS's mark");
+	is_int(sniff_str("1.2.345 10:30 release notes\n"), 0,
 	    "sniff: a three-digit year");
-	is_int(parse_whatsapp_sniff("13/13/26, 10:30 - A: x\n", 22), 0,
+	is_int(sniff_str("13/13/26, 10:30 - A: x\n"), 0,
 	    "sniff: neither field a month");
-	is_int(parse_whatsapp_sniff("20/11/26, 24:30 - A: x\n", 22), 0,
+	is_int(sniff_str("20/11/26, 24:30 - A: x\n"), 0,
 	    "sniff: hour 24");
-	is_int(parse_whatsapp_sniff("Hello\n20/11/26, 10:30 - A: x\n", 28), 0,
+	is_int(sniff_str("Hello\n20/11/26, 10:30 - A: x\n"), 0,
 	    "sniff: only the first line");
 }
 
