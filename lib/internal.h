@@ -298,6 +298,15 @@ int parse_warning(struct parser *p, long line, long col, const char *fmt, ...)
 int parse_emit(struct parser *p, const struct convo_rec *rec);
 
 /*
+ * Long threads cut into conversations (model.md): whether a message at ts
+ * begins a new piece after one at last (CONVO_TIME_NONE: no message yet),
+ * by p->session_gap_ms; and the id of a piece that begins at start,
+ * "<id>@YYYYMMDDTHHMMSSZ" in UTC, malloc'd into *out.
+ */
+int thread_cuts(const struct parser *p, int64_t last, int64_t ts);
+int thread_piece_id(char **out, const char *id, int64_t start);
+
+/*
  * The parsers, one per format (lib/parse_<format>.c).  Each returns 0,
  * CONVO_EDATA (bad input, diagnostics reported), or another error from
  * the reader or the sink.

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -202,6 +203,38 @@ parse_emit(struct parser *p, const struct convo_rec *rec)
 {
 	p->n_records++;
 	return p->sink(p->sink_ctx, rec);
+}
+
+/*
+ * Long threads (model.md): a gap of 0 or less never cuts.
+ */
+int
+thread_cuts(const struct parser *p, int64_t last, int64_t ts)
+{
+	int64_t gap = p->session_gap_ms;
+
+	return gap > 0 && last != CONVO_TIME_NONE && ts - last > gap;
+}
+
+int
+thread_piece_id(char **out, const char *id, int64_t start)
+{
+	time_t secs = (time_t)(start / 1000);
+	struct tm tm;
+	struct buf b;
+	int rc;
+
+	*out = NULL;
+	if (gmtime_r(&secs, &tm) == NULL)
+		return CONVO_EINTERNAL;
+	buf_init(&b, CONVO_MAX_RECORD);
+	rc = buf_printf(&b, "%s@%04d%02d%02dT%02d%02d%02dZ", id,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (rc == 0 && (*out = buf_detach(&b)) == NULL)
+		rc = CONVO_ENOMEM;
+	buf_release(&b);
+	return rc;
 }
 
 /*

@@ -257,21 +257,7 @@ make_id(struct text *t)
 static int
 make_piece_id(struct text *t)
 {
-	time_t secs = (time_t)(t->piece_start / 1000);
-	struct tm tm;
-	struct buf b;
-	int rc;
-
-	if (gmtime_r(&secs, &tm) == NULL)
-		return CONVO_EINTERNAL;
-	buf_init(&b, CONVO_MAX_RECORD);
-	rc = buf_printf(&b, "%s@%04d%02d%02dT%02d%02d%02dZ", t->id,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	if (rc == 0 && (t->piece_id = buf_detach(&b)) == NULL)
-		rc = CONVO_ENOMEM;
-	buf_release(&b);
-	return rc;
+	return thread_piece_id(&t->piece_id, t->id, t->piece_start);
 }
 
 /* The id the records of the current piece go under. */
@@ -413,10 +399,7 @@ take_time(struct text *t, long lineno)
 static int
 is_cut(const struct text *t)
 {
-	int64_t gap = t->p->session_gap_ms;
-
-	return gap > 0 && t->last_ts != CONVO_TIME_NONE &&
-	    t->msg_ts - t->last_ts > gap;
+	return thread_cuts(t->p, t->last_ts, t->msg_ts);
 }
 
 /*
