@@ -72,7 +72,7 @@ static int
 body(struct buf *b, const char *s, int heading)
 {
 	enum tr_line kind, prev = TR_PARA;
-	int first = !heading;
+	int first = 1;
 	size_t len, at, skip;
 	int rc = 0;
 
@@ -83,7 +83,10 @@ body(struct buf *b, const char *s, int heading)
 			prev = TR_BLANK;
 			continue;
 		}
-		if (!first)
+		/* The first line: on the heading's line, unless a list. */
+		if (first && heading && kind != TR_PARA)
+			rc = buf_adds(b, "\n\n");
+		else if (!first)
 			rc = buf_adds(b, prev == TR_BLANK || (prev ==
 			    TR_PARA) != (kind == TR_PARA) ? "\n\n" :
 			    kind == TR_PARA ? "\\\n" : "\n");

@@ -12,20 +12,8 @@
 
 /* Under "[10:30:15] ": where continuation lines start. */
 #define INDENT "           "
-
-/* "Name:  value" with value escaped; nothing when value is NULL. */
-static int
-fact(struct buf *b, const char *name, const char *value)
-{
-	int rc;
-
-	if (value == NULL)
-		return 0;
-	if ((rc = buf_printf(b, "%-11s", name)) != 0 ||
-	    (rc = esc_text(b, value, strlen(value))) != 0)
-		return rc;
-	return buf_addc(b, '\n');
-}
+/* Under "Conversation: ": where a fact's further lines start. */
+#define FACT_INDENT "              "
 
 /* Lines of s after the first are indented by indent. */
 static int
@@ -36,12 +24,29 @@ indented(struct buf *b, const char *s, const char *indent)
 
 	while ((nl = strchr(s, '\n')) != NULL) {
 		if ((rc = esc_text(b, s, (size_t)(nl - s))) != 0 ||
-		    (rc = buf_addc(b, '\n')) != 0 ||
+		    (rc = buf_addc(b, '\n')) != 0)
+			return rc;
+		/* An empty line stays empty: no white space at its end. */
+		if (nl[1] != '\n' && nl[1] != '\0' &&
 		    (rc = buf_adds(b, indent)) != 0)
 			return rc;
 		s = nl + 1;
 	}
 	return esc_text(b, s, strlen(s));
+}
+
+/* "Name:  value" with value escaped; nothing when value is NULL. */
+static int
+fact(struct buf *b, const char *name, const char *value)
+{
+	int rc;
+
+	if (value == NULL)
+		return 0;
+	if ((rc = buf_printf(b, "%-14s", name)) != 0 ||
+	    (rc = indented(b, value, FACT_INDENT)) != 0)
+		return rc;
+	return buf_addc(b, '\n');
 }
 
 /* One line per lead: "Ana Lima <ana@example.com> +49 ..." */
@@ -91,10 +96,13 @@ variables(struct buf *b, const struct convo_transcript *t)
 static int
 header(struct buf *b, const struct convo_transcript *t)
 {
-	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32];
+	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32], status[64];
 	int rc;
 
 	snprintf(count, sizeof(count), "%ld", t->n_messages);
+	/* "ended (user)": how it ended; a long reason is cut. */
+	snprintf(status, sizeof(status), t->end_reason ? "%s (%s)" : "%s",
+	    t->status, t->end_reason);
 	tr_datetime(started, t->started_at);
 	if (t->ended_at != CONVO_TIME_NONE)
 		tr_datetime(ended, t->ended_at);
@@ -102,7 +110,7 @@ header(struct buf *b, const struct convo_transcript *t)
 	    (rc = fact(b, "User:", t->user)) != 0 ||
 	    (rc = fact(b, "Source:", t->source)) != 0 ||
 	    (rc = fact(b, "Assistant:", t->assistant)) != 0 ||
-	    (rc = fact(b, "Status:", t->status)) != 0 ||
+	    (rc = fact(b, "Status:", status)) != 0 ||
 	    (rc = fact(b, "Started:", started)) != 0 ||
 	    (rc = fact(b, "Ended:", t->ended_at != CONVO_TIME_NONE ? ended :
 	    NULL)) != 0 ||

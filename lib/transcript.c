@@ -224,6 +224,8 @@ convo_transcript_filename(char *buf, size_t size,
 			c = '_';
 		buf[o++] = c;
 	}
+	if (o == 0 && size > 1)
+		buf[o++] = '_';
 	snprintf(buf + o, size - o, ".%s", convo_transcript_format_ext(f));
 	return buf;
 }
