@@ -281,18 +281,21 @@ plain_ascii(const char *s, size_t n)
 }
 
 /*
- * RFC 2047 "B" encoded-words of at most 75 characters, separated by a
- * folding CRLF SP; a word holds up to 45 bytes and never cuts a UTF-8
- * sequence, so each decodes alone.
+ * RFC 2047 "B" encoded-words, each on a line of at most 76 characters
+ * (the first after used columns), separated by a folding CRLF SP; a
+ * word never cuts a UTF-8 sequence, so each decodes alone.
  */
 static int
-encoded_words(struct buf *b, const char *s, size_t n)
+encoded_words(struct buf *b, const char *s, size_t n, size_t used)
 {
-	size_t take;
+	size_t take, room;
 	int rc;
 
 	while (n > 0) {
-		take = n < 45 ? n : 45;
+		/* 12 for "=?UTF-8?B??=", 4 base64 characters per 3 bytes. */
+		room = used + 12 + 8 < 76 ? (76 - used - 12) / 4 * 3 : 6;
+		used = 1;
+		take = n < room ? n : room;
 		while (take < n && take > 1 &&
 		    ((unsigned char)s[take] & 0xc0) == 0x80)
 			take--;
@@ -338,7 +341,7 @@ header_words(struct buf *b, const char *s, size_t n, size_t used,
 		    used + clean.len <= 78)
 			rc = buf_add(b, clean.data, clean.len);
 		else
-			rc = encoded_words(b, clean.data, clean.len);
+			rc = encoded_words(b, clean.data, clean.len, used);
 	}
 	buf_release(&clean);
 	return rc;
