@@ -114,10 +114,10 @@ esc_json(struct buf *b, const char *s, size_t n)
 }
 
 /*
- * Markdown (CommonMark): HTML specials as entities, as esc_html, so that
- * no raw HTML passes through a Markdown renderer, and the characters
- * that start emphasis, links, code, tables or headings behind a
- * backslash, so that they show as typed.
+ * Markdown (CommonMark): & < > as entities, so that no raw HTML passes
+ * through a Markdown renderer, and the characters that start emphasis,
+ * links, code, tables or headings behind a backslash, so that they show
+ * as typed.  Quotes need nothing: without '<' there is no tag to break.
  */
 int
 esc_markdown(struct buf *b, const char *s, size_t n)
@@ -127,16 +127,19 @@ esc_markdown(struct buf *b, const char *s, size_t n)
 	int rc;
 
 	buf_init(&clean, b->max);
-	if ((rc = esc_html(&clean, s, n)) != 0) {
+	if ((rc = esc_text(&clean, s, n)) != 0) {
 		buf_release(&clean);
 		return rc;
 	}
 	for (i = 0; i < clean.len && rc == 0; i++) {
 		char c = clean.data[i];
 
-		if (strchr("\\`*_[]#|~", c) != NULL && c != '\0')
-			rc = buf_addc(b, '\\');
-		if (rc == 0)
+		if (c == '&' || c == '<' || c == '>')
+			rc = buf_adds(b, html_entity((unsigned char)c));
+		else if (strchr("\\`*_[]#|~", c) != NULL &&
+		    (rc = buf_addc(b, '\\')) != 0)
+			break;
+		else
 			rc = buf_addc(b, c);
 	}
 	buf_release(&clean);

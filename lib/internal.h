@@ -114,6 +114,8 @@ const char *tr_label(const struct convo_transcript_options *o,
 char *tr_clock(char *buf, int64_t ms);
 char *tr_date(char *buf, int64_t ms);
 char *tr_datetime(char *buf, int64_t ms);
+/* "ended (user)": the status and how it ended, cut to size bytes. */
+char *tr_status(char *buf, size_t size, const struct convo_transcript *t);
 /*
  * What a message shows when it has no text, or besides it: "[button]
  * Opening hours" for a click, "[image] receipt.jpg" for an attachment,

@@ -118,7 +118,7 @@ row(struct buf *b, const char *name, const char *value)
 static int
 facts(struct buf *b, const struct convo_transcript *t)
 {
-	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32];
+	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32], status[64];
 	int rc;
 
 	snprintf(count, sizeof(count), "%ld", t->n_messages);
@@ -128,7 +128,7 @@ facts(struct buf *b, const struct convo_transcript *t)
 	    (rc = row(b, "User", t->user)) != 0 ||
 	    (rc = row(b, "Source", t->source)) != 0 ||
 	    (rc = row(b, "Assistant", t->assistant)) != 0 ||
-	    (rc = row(b, "Status", t->status)) != 0 ||
+	    (rc = row(b, "Status", tr_status(status, sizeof(status), t))) != 0 ||
 	    (rc = row(b, "Started", tr_datetime(started, t->started_at))) ||
 	    (rc = row(b, "Ended", t->ended_at == CONVO_TIME_NONE ? NULL :
 	    tr_datetime(ended, t->ended_at))) != 0 ||

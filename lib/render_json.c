@@ -2,7 +2,8 @@
  * render_json.c: transcripts as stored, as a JSON array of conversation
  * documents in the shape of model.md (the native import format), so
  * that the output imports again: every message, system lines included,
- * times in UTC, members that are not set left out.  Strings go through
+ * times in UTC, members that are not set left out, and leads derived
+ * from the text too, since an import derives them again.  Strings go through
  * esc_json(): invalid UTF-8 and NUL become U+FFFD.
  */
 #include <string.h>
@@ -95,20 +96,24 @@ leads(struct buf *b, const struct convo_transcript *t)
 	const struct convo_transcript_lead *l;
 	const char *sep;
 	size_t i;
-	int rc;
+	int first, rc;
 
 	if ((rc = buf_adds(b, ",\n  \"leads\": [")) != 0)
 		return rc;
-	for (i = 0; i < t->n_leads; i++) {
+	for (i = 0, first = 1; i < t->n_leads; i++) {
 		l = &t->leads[i];
 		sep = "";
-		if ((rc = buf_adds(b, i ? ", {" : "{")) != 0 ||
+		/* An import derives these again from the messages. */
+		if (l->derived)
+			continue;
+		if ((rc = buf_adds(b, first ? "{" : ", {")) != 0 ||
 		    (rc = member(b, &sep, "name", l->name)) != 0 ||
 		    (rc = member(b, &sep, "email", l->email)) != 0 ||
 		    (rc = member(b, &sep, "phone", l->phone)) != 0 ||
 		    (rc = time_member(b, &sep, "created_at", l->created_at)) ||
 		    (rc = buf_addc(b, '}')) != 0)
 			return rc;
+		first = 0;
 	}
 	return buf_addc(b, ']');
 }

@@ -132,7 +132,7 @@ message(struct buf *b, const struct convo_transcript_options *o,
 static int
 facts(struct buf *b, const struct convo_transcript *t)
 {
-	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32];
+	char started[TR_TIMESZ], ended[TR_TIMESZ], count[32], status[64];
 	const struct convo_transcript_lead *l;
 	size_t i;
 	int rc;
@@ -141,7 +141,7 @@ facts(struct buf *b, const struct convo_transcript *t)
 	if ((rc = fact(b, "User", t->user)) != 0 ||
 	    (rc = fact(b, "Source", t->source)) != 0 ||
 	    (rc = fact(b, "Assistant", t->assistant)) != 0 ||
-	    (rc = fact(b, "Status", t->status)) != 0 ||
+	    (rc = fact(b, "Status", tr_status(status, sizeof(status), t))) != 0 ||
 	    (rc = fact(b, "Started", tr_datetime(started, t->started_at))) ||
 	    (rc = fact(b, "Ended", t->ended_at == CONVO_TIME_NONE ? NULL :
 	    tr_datetime(ended, t->ended_at))) != 0 ||

@@ -100,9 +100,7 @@ header(struct buf *b, const struct convo_transcript *t)
 	int rc;
 
 	snprintf(count, sizeof(count), "%ld", t->n_messages);
-	/* "ended (user)": how it ended; a long reason is cut. */
-	snprintf(status, sizeof(status), t->end_reason ? "%s (%s)" : "%s",
-	    t->status, t->end_reason);
+	tr_status(status, sizeof(status), t);
 	tr_datetime(started, t->started_at);
 	if (t->ended_at != CONVO_TIME_NONE)
 		tr_datetime(ended, t->ended_at);

@@ -254,3 +254,11 @@ tr_line_kind(const char *s, size_t n, size_t *content)
 	}
 	return TR_PARA;
 }
+
+char *
+tr_status(char *buf, size_t size, const struct convo_transcript *t)
+{
+	snprintf(buf, size, t->end_reason ? "%s (%s)" : "%s", t->status,
+	    t->end_reason ? t->end_reason : "");
+	return buf;
+}
