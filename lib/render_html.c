@@ -42,7 +42,7 @@ static const char style[] =
 "table{border-collapse:collapse;width:100%;margin:0 0 12px}\n"
 "caption{text-align:left;font-weight:600;padding:4px 0}\n"
 "th,td{text-align:left;vertical-align:top;padding:3px 6px;"
-"border-bottom:1px solid #e4e6ea;overflow-wrap:anywhere}\n"
+"border-bottom:1px solid #e4e6ea;overflow-wrap:break-word}\n"
 "th{font-weight:600;color:#445}\n"
 "footer{max-width:1000px;margin:0 auto;padding:4px 16px 24px;color:#445;"
 "font-size:13px}\n"
