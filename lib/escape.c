@@ -252,9 +252,9 @@ mime_base64(struct buf *b, const void *data, size_t n, size_t line)
 }
 
 /*
- * A header value made safe: bad UTF-8 and NUL replaced (esc_text), then
- * every control character, tab and line ends included, made a space, so
- * that no value can end its header line or start another.
+ * A header value made safe: bad UTF-8, NUL, CR and the other controls
+ * replaced (esc_text), then tab and LF made spaces, so that no value
+ * can end its header line or start another.
  */
 int
 mime_clean(struct buf *b, const char *s, size_t n)

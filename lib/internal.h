@@ -70,8 +70,8 @@ int esc_markdown(struct buf *b, const char *s, size_t n);
  * 76 characters with soft breaks, and a '.' or "From " that starts a
  * line is encoded.  mime_base64() appends base64, CRLF every line
  * characters (0: one line).  mime_clean() appends s cleaned as
- * esc_text() does with every control character (tab, CR, LF too) made
- * a space: a header value that cannot break its line.
+ * esc_text() does (CR, NUL and other controls become U+FFFD), tab and
+ * LF made spaces: a header value that cannot break its line.
  * mime_header_text() appends s cleaned for an unstructured header or a
  * display name: as it is when it is printable ASCII without "=?" that
  * fits in 78 columns after used, else as RFC 2047 encoded-words of at
