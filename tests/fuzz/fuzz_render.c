@@ -171,6 +171,17 @@ check_plain(const char *s, size_t n, int markdown)
 	}
 }
 
+/* Whether s passes the escapers unchanged: UTF-8, no controls. */
+static int
+clean(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') ||
+		    *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void
 check_json(const char *s, const char *id)
 {
@@ -182,7 +193,7 @@ check_json(const char *s, const char *id)
 	    "id");
 	if (!cJSON_IsString(got))
 		abort();
-	if (utf8_check(id, strlen(id)) == 0 && strchr(id, '\x01') == NULL &&
+	if (utf8_check(id, strlen(id)) == 0 && clean(id) &&
 	    strcmp(got->valuestring, id) != 0)
 		abort();
 	cJSON_Delete(root);
@@ -206,8 +217,9 @@ check_escapers(const char *s, size_t n)
 		if (b.data[i] == '\r' && b.data[i + 1] == '\n') {
 			i++;
 			col = (size_t)-1;
-		} else if ((unsigned char)b.data[i] < 0x20 ||
-		    (unsigned char)b.data[i] > 0x7e || col >= 76)
+		} else if (((unsigned char)b.data[i] < 0x20 &&
+		    b.data[i] != '\t') || (unsigned char)b.data[i] > 0x7e ||
+		    col >= 76)
 			abort();
 	}
 	buf_reset(&b);
