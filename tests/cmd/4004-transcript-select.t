@@ -104,8 +104,9 @@ usage() {
 	shift
 	run convo-transcript "$@"
 	status_is 64 "$*: exit 64"
-	printf '%s\n' "convo-transcript: $want" "try 'convo-transcript --help'" |
-	    err_is "$*: $want"
+	printf '%s\n' "convo-transcript: $want" "try 'convo-transcript --help'" \
+	    >want.err
+	err_is "$*: $want" <want.err
 }
 usage "give ids, '-', --user or --last (one of them)"
 usage "give ids, '-', --user or --last (one of them)" --user v-lena T1
