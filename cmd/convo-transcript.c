@@ -107,7 +107,7 @@ struct args {
 /* The conversations picked, in order. */
 struct picked {
 	int64_t *keys;
-	size_t n, cap;
+	size_t n;
 	int missing;		/* an id or user named none */
 };
 
@@ -122,7 +122,7 @@ int
 main(int argc, char **argv)
 {
 	struct convo_transcript_options o = CONVO_TRANSCRIPT_OPTIONS_INIT;
-	struct picked p = { NULL, 0, 0, 0 };
+	struct picked p = { NULL, 0, 0 };
 	struct convo_store *st = NULL;
 	struct args a = { 0 };
 	char err[512];
@@ -294,35 +294,17 @@ static int
 add(struct picked *p, struct convo_store *st, enum convo_transcript_by by,
     const char *what, long n)
 {
-	int64_t *keys, *grown;
-	size_t n_keys;
 	int rc;
 
-	rc = convo_transcript_find(&keys, &n_keys, st, by, what, n);
-	if (rc == CONVO_ENOTFOUND) {
-		p->missing = 1;
-		if (by == CONVO_TRANSCRIPT_LAST)
-			cli_error("no conversations");
-		else
-			cli_error("no conversation %s'%s'",
-			    by == CONVO_TRANSCRIPT_USER ? "of user " : "",
-			    what);
-		return 0;
-	}
-	if (rc != 0)
+	rc = convo_transcript_find(&p->keys, &p->n, st, by, what, n);
+	if (rc != CONVO_ENOTFOUND)
 		return rc;
-	if (p->n + n_keys > p->cap) {
-		p->cap = (p->n + n_keys) * 2;
-		if ((grown = realloc(p->keys, p->cap * sizeof(*grown))) ==
-		    NULL) {
-			free(keys);
-			return CONVO_ENOMEM;
-		}
-		p->keys = grown;
-	}
-	memcpy(p->keys + p->n, keys, n_keys * sizeof(*keys));
-	p->n += n_keys;
-	free(keys);
+	p->missing = 1;
+	if (by == CONVO_TRANSCRIPT_LAST)
+		cli_error("no conversations");
+	else
+		cli_error("no conversation %s'%s'", by == CONVO_TRANSCRIPT_USER ?
+		    "of user " : "", what);
 	return 0;
 }
 

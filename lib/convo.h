@@ -628,13 +628,14 @@ enum convo_transcript_by {
 
 /*
  * Finds the conversations that by and what (an id or a user token;
- * ignored for LAST) or n (LAST) select, oldest start first, and sets
- * *out to a new array of *n_out keys for convo_transcript_load() that
- * the caller frees.  An id that names conversations in several sources
- * selects them all.  Returns 0, or CONVO_ENOTFOUND when nothing matched
- * (*out NULL, *n_out 0), or a store error.
+ * ignored for LAST) or n (LAST) select, oldest start first, and appends
+ * their keys for convo_transcript_load() to the array *keys of *n_keys
+ * elements (NULL and 0 to begin with), which grows; the caller frees
+ * it.  An id that names conversations in several sources selects them
+ * all.  Returns 0, CONVO_ENOTFOUND when nothing matched, or a store
+ * error; on failure *n_keys is as it was (*keys may have moved).
  */
-int convo_transcript_find(int64_t **out, size_t *n_out,
+int convo_transcript_find(int64_t **keys, size_t *n_keys,
     struct convo_store *st, enum convo_transcript_by by, const char *what,
     long n);
 

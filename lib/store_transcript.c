@@ -281,18 +281,16 @@ convo_transcript_free(struct convo_transcript *t)
 }
 
 int
-convo_transcript_find(int64_t **out, size_t *n_out, struct convo_store *st,
+convo_transcript_find(int64_t **keys, size_t *n_keys, struct convo_store *st,
     enum convo_transcript_by by, const char *what, long n)
 {
 	const char *sql = by == CONVO_TRANSCRIPT_ID ? sql_find_id :
 	    by == CONVO_TRANSCRIPT_USER ? sql_find_user : sql_find_last;
-	int64_t *keys = NULL, *p;
-	size_t len = 0, cap = 0;
+	size_t start = *n_keys, cap = *n_keys;
 	sqlite3_stmt *s;
+	int64_t *p;
 	int rc;
 
-	*out = NULL;
-	*n_out = 0;
 	if ((rc = store_prepare(st, &s, sql)) != 0)
 		return rc;
 	if (by != CONVO_TRANSCRIPT_LAST)
@@ -300,22 +298,18 @@ convo_transcript_find(int64_t **out, size_t *n_out, struct convo_store *st,
 	else
 		sqlite3_bind_int64(s, 2, n);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((p = grow(keys, &len, &cap, sizeof(*keys))) == NULL) {
+		if ((p = grow(*keys, n_keys, &cap, sizeof(**keys))) == NULL) {
 			rc = CONVO_ENOMEM;
 			break;
 		}
-		keys = p;
-		keys[len - 1] = sqlite3_column_int64(s, 0);
+		*keys = p;
+		(*keys)[*n_keys - 1] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		free(keys);
+		*n_keys = start;
 		return rc < 0 ? rc : store_fail(st, rc,
 		    "cannot find conversations");
 	}
-	if (len == 0)
-		return CONVO_ENOTFOUND;
-	*out = keys;
-	*n_out = len;
-	return 0;
+	return *n_keys == start ? CONVO_ENOTFOUND : 0;
 }

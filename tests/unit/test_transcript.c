@@ -30,15 +30,22 @@ test_store(struct convo_store *st)
 {
 	struct convo_transcript *t = NULL;
 	int64_t *keys = NULL;
-	size_t n = 9;
+	size_t n;
 
+	n = 0;
 	is_int(convo_transcript_find(&keys, &n, st, CONVO_TRANSCRIPT_ID,
 	    "nope", 0), CONVO_ENOTFOUND, "an unknown id: not found");
 	ok(keys == NULL && n == 0, "  nothing handed out");
 	is_int(convo_transcript_find(&keys, &n, st, CONVO_TRANSCRIPT_USER,
 	    "u1", 0), 0, "by user");
 	is_int(n, 1, "  one conversation");
+	is_int(convo_transcript_find(&keys, &n, st, CONVO_TRANSCRIPT_LAST,
+	    NULL, 5), 0, "the last five");
+	is_int(n, 2, "  appended: two keys, the same conversation");
+	ok(keys[0] == keys[1], "  the same key");
 	free(keys);
+	keys = NULL;
+	n = 0;
 	is_int(convo_transcript_find(&keys, &n, st, CONVO_TRANSCRIPT_ID,
 	    "c/1", 0), 0, "by id");
 	if (n != 1 || convo_transcript_load(&t, st, keys[0]) != 0 || !t) {
