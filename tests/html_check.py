@@ -153,11 +153,15 @@ def main(argv):
         return 64
     faults = []
     for f in files:
-        if f == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(f, "rb") as fp:
-                data = fp.read()
+        try:
+            if f == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(f, "rb") as fp:
+                    data = fp.read()
+        except OSError as e:
+            faults.append("%s: cannot read: %s" % (f, e.strerror))
+            continue
         faults += check(f, data, fragment)
     for line in faults:
         print(line)

@@ -91,12 +91,16 @@ def main(argv):
     if len(argv) != 3:
         sys.stderr.write("usage: mime_check.py MESSAGE TEXT HTML\n")
         return 64
-    with open(argv[0], "rb") as fp:
-        raw = fp.read()
-    with open(argv[1], encoding="utf-8") as fp:
-        text = fp.read()
-    with open(argv[2], encoding="utf-8") as fp:
-        html = fp.read()
+    try:
+        with open(argv[0], "rb") as fp:
+            raw = fp.read()
+        with open(argv[1], encoding="utf-8") as fp:
+            text = fp.read()
+        with open(argv[2], encoding="utf-8") as fp:
+            html = fp.read()
+    except (OSError, UnicodeDecodeError) as e:
+        print("%s: cannot read: %s" % (argv[0], e))
+        return 66
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     faults = raw_faults(raw) + header_faults(msg)
     faults += part_faults(msg, text, html)
