@@ -9,7 +9,8 @@ Checks, each fault printed as "MESSAGE: what is wrong":
   - the raw message: 7-bit ASCII, every line ends in CRLF (no lone CR or
     LF), no line longer than 998 octets;
   - From, To, Subject, Date, Message-ID and MIME-Version each appear
-    exactly once, without defects; no decoded header value holds a CR,
+    exactly once, without defects, and no other header but Content-Type
+    (so nothing was injected); no decoded header value holds a CR,
     LF or NUL; the Date parses; MIME-Version is 1.0;
   - the body is multipart/alternative with exactly two parts, text/plain
     then text/html, both charset UTF-8, quoted-printable or base64;
@@ -46,6 +47,9 @@ def raw_faults(raw):
 
 def header_faults(msg):
     faults = []
+    for name in msg.keys():
+        if name not in REQUIRED + ["Content-Type"]:
+            faults.append("unexpected header %s" % name)
     for name in REQUIRED:
         values = msg.get_all(name) or []
         if len(values) != 1:
