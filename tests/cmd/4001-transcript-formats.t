@@ -38,6 +38,18 @@ golden json --format json T1 T2
 golden email --format email --brand 'Café Müller' --from 'Café Müller <shop@example.com>' \
     --now 2026-11-22T09:00:00Z --contact 'Call +49 30 123456' T1
 
+# The page is well-formed and safe by a parser's reading.
+run python3 "$top/tests/html_check.py" "$exp/html"
+status_is 0 "html: tests/html_check.py finds nothing wrong"
+out_is "html: no fault printed" </dev/null
+if command -v jq >/dev/null 2>&1; then
+	jq -r '.[].messages | length' "$exp/json" >n
+	same n "json: jq reads it, every message of each" <<'EOF'
+8
+4
+EOF
+fi
+
 # One day only, New York time: the midnight UTC crossing is not a new day.
 run convo-transcript --tz America/New_York T1
 is "$(grep -c '^--- ' "$tmp/out")" 1 "--tz: one day line in New York"
