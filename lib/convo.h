@@ -547,6 +547,176 @@ int convo_store_delete(struct convo_delete_result *out,
 /* (end of the list and delete section) */
 
 /*
+ * Transcripts (convo-transcript): one conversation read whole, and
+ * rendered for people as text, Markdown, HTML, JSON or an e-mail.
+ *
+ * A struct convo_transcript owns every string it points to: they live
+ * until convo_transcript_free().  Strings are NUL-terminated copies of
+ * what is stored; a NUL byte stored inside a text comes as U+FFFD.  They
+ * may still hold invalid UTF-8 or control characters when another tool
+ * wrote the database: the renderers replace those (escape.c), so every
+ * string is escaped for the place it lands in.
+ */
+
+/* One message, as stored. */
+struct convo_transcript_msg {
+	int64_t ts;		/* when it was sent, UTC ms */
+	const char *role;	/* "user", "assistant", "agent", "system" */
+	const char *text;	/* NULL when none (a click, an attachment) */
+	const char *click_type;	/* quick_reply, link, button; NULL: typed */
+	const char *click_title;
+	const char *click_target;
+	const char *media_type;	/* image, audio, document; NULL: none */
+	const char *media_name;
+	const char *media_url;
+	const char *agent;	/* the AI agent or workflow */
+	const char *intent;	/* the NLU result, or NULL */
+	double confidence;	/* valid when has_confidence */
+	int has_confidence;
+	const char *feedback;	/* "up", "down" or NULL */
+	const char *handover;	/* direct, after_fallback, operator_button */
+	int fallback;		/* 1: the assistant did not understand */
+};
+
+/* A lead the visitor left. */
+struct convo_transcript_lead {
+	int64_t created_at;	/* UTC ms */
+	const char *name;	/* each NULL when not given */
+	const char *email;
+	const char *phone;
+	int derived;		/* 1: found in the message text */
+};
+
+/* A conversation variable. */
+struct convo_transcript_var {
+	const char *name;
+	const char *value;	/* NULL when none */
+	const char *source;	/* prechat, extracted, post, ...; or NULL */
+};
+
+struct convo_transcript {
+	const char *id;		/* the exporting system's id */
+	const char *source;	/* the channel; NULL when none was given */
+	const char *user;	/* the user's token; NULL when none given */
+	const char *assistant;	/* these six NULL when not given */
+	const char *device;
+	const char *browser;
+	const char *country;
+	const char *region;
+	const char *city;
+	const char *status;	/* "active" or "ended" */
+	const char *end_reason;	/* NULL when none */
+	int64_t started_at;	/* UTC ms */
+	int64_t ended_at;	/* CONVO_TIME_NONE while active */
+	int csat;		/* 1..5, 0 when no vote */
+	long n_messages;	/* user, assistant and agent messages */
+	struct convo_transcript_msg *messages;	/* all, system lines too, */
+	size_t n_all;				/* in time order */
+	struct convo_transcript_lead *leads;	/* oldest first */
+	size_t n_leads;
+	struct convo_transcript_var *vars;	/* by name */
+	size_t n_vars;
+	void *strings;		/* private: what owns the strings */
+};
+
+/* How conversations are picked. */
+enum convo_transcript_by {
+	CONVO_TRANSCRIPT_ID,	/* by id (ext_id), in any source */
+	CONVO_TRANSCRIPT_USER,	/* every conversation of a user token */
+	CONVO_TRANSCRIPT_LAST	/* the n with the latest activity */
+};
+
+/*
+ * Finds the conversations that by and what (an id or a user token;
+ * ignored for LAST) or n (LAST) select, oldest start first, and appends
+ * their keys for convo_transcript_load() to the array *keys of *n_keys
+ * elements (NULL and 0 to begin with), which grows; the caller frees
+ * it.  An id that names conversations in several sources selects them
+ * all.  Returns 0, CONVO_ENOTFOUND when nothing matched, or a store
+ * error; on failure *n_keys is as it was (*keys may have moved).
+ */
+int convo_transcript_find(int64_t **keys, size_t *n_keys,
+    struct convo_store *st, enum convo_transcript_by by, const char *what,
+    long n);
+
+/*
+ * Loads the conversation of key (from convo_transcript_find) with its
+ * messages in time order, its leads and its variables, in one read
+ * transaction.  Returns 0, CONVO_ENOTFOUND when it is gone, or a store
+ * error; on failure *out is NULL.
+ */
+int convo_transcript_load(struct convo_transcript **out,
+    struct convo_store *st, int64_t key);
+
+/* Frees a transcript and its strings; NULL is a no-op. */
+void convo_transcript_free(struct convo_transcript *t);
+
+/* Output formats of convo_transcript_render(). */
+enum convo_transcript_format {
+	CONVO_TRANSCRIPT_TEXT,
+	CONVO_TRANSCRIPT_MARKDOWN,
+	CONVO_TRANSCRIPT_HTML,
+	CONVO_TRANSCRIPT_JSON,
+	CONVO_TRANSCRIPT_EMAIL
+};
+
+/* "text", "markdown", "html", "json", "email"; -1 for another name. */
+int convo_transcript_format_from_name(const char *name);
+/* The usual file name extension of a format: "txt", "md", ... */
+const char *convo_transcript_format_ext(enum convo_transcript_format f);
+
+struct convo_transcript_options {
+	enum convo_transcript_format format;
+	int include_system;	/* show system lines (not JSON: it has all) */
+	/* Names shown for user, assistant and agent messages; NULL for */
+	const char *labels[3];	/* "User", "Assistant", "Agent" */
+	const char *brand;	/* on top of HTML, in the subject; or NULL */
+	const char *contact;	/* at the bottom of HTML and text; or NULL */
+	const char *tz;		/* the zone's name, shown; or NULL */
+	/* E-mail only. */
+	const char *from;	/* NULL: "convo@localhost" (with the brand) */
+	const char *to;		/* NULL: the first lead's e-mail address */
+	const char *subject;	/* NULL: names the brand and the date */
+	int64_t now;		/* the Date and Message-ID; UTC ms */
+};
+
+#define CONVO_TRANSCRIPT_OPTIONS_INIT { CONVO_TRANSCRIPT_TEXT, 0, \
+	{ NULL, NULL, NULL }, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+
+/*
+ * Renders the n transcripts t[0..n-1] one after another (text,
+ * Markdown), as one page (HTML), one JSON array, or one e-mail whose
+ * parts are the text and the HTML rendering.  Times are shown in the
+ * process's zone.  Every stored string is escaped for its output.  Sets
+ * *out to the rendering (NUL-terminated, *len bytes), which the caller
+ * frees.  Returns 0, CONVO_ENOMEM, or CONVO_EDATA past 1 GiB; on failure
+ * *out is NULL.
+ */
+int convo_transcript_render(char **out, size_t *len,
+    const struct convo_transcript *const *t, size_t n,
+    const struct convo_transcript_options *o);
+
+/*
+ * Checks an address list for --to and --from: addresses separated by
+ * commas, each "local@domain" (printable ASCII, no space, none of
+ * <>()[]\\,;:") or "Display Name <local@domain>" (the name UTF-8 without
+ * controls or quotes, at most 200 bytes).  Returns NULL when it is
+ * good, else a static reason.  convo_transcript_render() returns
+ * CONVO_EUSAGE for an e-mail whose from or to fails this check.
+ */
+const char *convo_mail_address_check(const char *list);
+
+/*
+ * A file name for t's rendering in format f: its id with every byte but
+ * letters, digits, '.', '-' and '_' made '_' (a leading '.' too), cut to
+ * 100 bytes, then the extension: "L1.eml".  Into buf of size bytes;
+ * returns buf.
+ */
+char *convo_transcript_filename(char *buf, size_t size,
+    const struct convo_transcript *t, enum convo_transcript_format f);
+/* (end of the transcript section) */
+
+/*
  * Statistics (convo-stats).
  */
 

@@ -84,3 +84,280 @@ esc_html(struct buf *b, const char *s, size_t n)
 {
 	return add(b, s, n, 1);
 }
+
+/*
+ * JSON: the content of a string literal (RFC 8259), without the quotes.
+ * Bad UTF-8 and NUL are replaced first, as everywhere; the remaining
+ * controls (tab, line end) get their short escapes.
+ */
+int
+esc_json(struct buf *b, const char *s, size_t n)
+{
+	struct buf clean;
+	size_t i;
+	int rc;
+
+	buf_init(&clean, b->max);
+	if ((rc = esc_text(&clean, s, n)) != 0) {
+		buf_release(&clean);
+		return rc;
+	}
+	for (i = 0; i < clean.len && rc == 0; i++) {
+		char c = clean.data[i];
+
+		rc = c == '"' ? buf_adds(b, "\\\"") : c == '\\' ?
+		    buf_adds(b, "\\\\") : c == '\n' ? buf_adds(b, "\\n") :
+		    c == '\t' ? buf_adds(b, "\\t") : buf_addc(b, c);
+	}
+	buf_release(&clean);
+	return rc;
+}
+
+/*
+ * Markdown (CommonMark): & < > as entities, so that no raw HTML passes
+ * through a Markdown renderer, and the characters that start emphasis,
+ * links, code, tables or headings behind a backslash, so that they show
+ * as typed.  Quotes need nothing: without '<' there is no tag to break.
+ */
+int
+esc_markdown(struct buf *b, const char *s, size_t n)
+{
+	struct buf clean;
+	size_t i;
+	int rc;
+
+	buf_init(&clean, b->max);
+	if ((rc = esc_text(&clean, s, n)) != 0) {
+		buf_release(&clean);
+		return rc;
+	}
+	for (i = 0; i < clean.len && rc == 0; i++) {
+		char c = clean.data[i];
+
+		if (c == '&' || c == '<' || c == '>')
+			rc = buf_adds(b, html_entity((unsigned char)c));
+		else if (strchr("\\`*_[]#|~", c) != NULL &&
+		    (rc = buf_addc(b, '\\')) != 0)
+			break;
+		else
+			rc = buf_addc(b, c);
+	}
+	buf_release(&clean);
+	return rc;
+}
+
+static const char hexdigits[] = "0123456789ABCDEF";
+
+/* Appends "=XX" for byte c. */
+static int
+qp_byte(struct buf *b, unsigned char c)
+{
+	char e[3] = { '=', hexdigits[c >> 4], hexdigits[c & 15] };
+
+	return buf_add(b, e, 3);
+}
+
+/*
+ * Whether byte i of the line p[0..n) must be encoded: not printable
+ * ASCII, '=', white space at the end of the line, and a '.' or the F of
+ * "From " at its start (a lone "." ends a message for sendmail without
+ * -i, and mbox files quote "From ").
+ */
+static int
+qp_must(const char *p, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)p[i];
+
+	if (c == '=' || c > 126 || (c < 32 && c != ' ' && c != '\t'))
+		return 1;
+	if ((c == ' ' || c == '\t') && i + 1 == n)
+		return 1;
+	return i == 0 && (c == '.' || (n >= 5 && memcmp(p, "From ", 5) == 0));
+}
+
+/* One line of text (no line end) as quoted-printable lines of <= 76. */
+static int
+qp_line(struct buf *b, const char *p, size_t n)
+{
+	size_t i, col = 0, w;
+	int rc = 0, enc;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		enc = qp_must(p, n, i);
+		w = enc ? 3 : 1;
+		/* Room for the soft break's '=' unless this ends the line. */
+		if (col + w > (i + 1 == n ? 76 : 75)) {
+			if ((rc = buf_adds(b, "=\r\n")) != 0)
+				return rc;
+			col = 0;
+		}
+		rc = enc ? qp_byte(b, (unsigned char)p[i]) :
+		    buf_addc(b, p[i]);
+		col += w;
+	}
+	return rc;
+}
+
+int
+mime_qp(struct buf *b, const char *s, size_t n)
+{
+	const char *nl;
+	size_t len;
+	int rc;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		len = nl ? (size_t)(nl - s) : n;
+		if ((rc = qp_line(b, s, len)) != 0)
+			return rc;
+		if (nl == NULL)
+			break;
+		if ((rc = buf_adds(b, "\r\n")) != 0)
+			return rc;
+		s += len + 1;
+		n -= len + 1;
+	}
+	return 0;
+}
+
+int
+mime_base64(struct buf *b, const void *data, size_t n, size_t line)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	size_t i, col = 0;
+	char q[4];
+	int rc;
+
+	for (i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 |
+		    (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+		    (i + 2 < n ? p[i + 2] : 0);
+
+		q[0] = a[v >> 18];
+		q[1] = a[v >> 12 & 63];
+		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? a[v & 63] : '=';
+		if (line > 0 && col + 4 > line) {
+			if ((rc = buf_adds(b, "\r\n")) != 0)
+				return rc;
+			col = 0;
+		}
+		if ((rc = buf_add(b, q, 4)) != 0)
+			return rc;
+		col += 4;
+	}
+	return 0;
+}
+
+/*
+ * A header value made safe: bad UTF-8, NUL, CR and the other controls
+ * replaced (esc_text), then tab and LF made spaces, so that no value
+ * can end its header line or start another.
+ */
+int
+mime_clean(struct buf *b, const char *s, size_t n)
+{
+	size_t i, from = b->len;
+	int rc;
+
+	if ((rc = esc_text(b, s, n)) != 0)
+		return rc;
+	for (i = from; i < b->len; i++)
+		if ((unsigned char)b->data[i] < 0x20)
+			b->data[i] = ' ';
+	return 0;
+}
+
+/* Whether s can go into a header as it is: printable ASCII, no "=?". */
+static int
+plain_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e ||
+		    (s[i] == '=' && i + 1 < n && s[i + 1] == '?'))
+			return 0;
+	return 1;
+}
+
+/*
+ * RFC 2047 "B" encoded-words, each on a line of at most 76 characters
+ * (the first after used columns), separated by a folding CRLF SP; a
+ * word never cuts a UTF-8 sequence, so each decodes alone.
+ */
+static int
+encoded_words(struct buf *b, const char *s, size_t n, size_t used)
+{
+	size_t take, room;
+	int rc;
+
+	while (n > 0) {
+		/* 12 for "=?UTF-8?B??=", 4 base64 characters per 3 bytes. */
+		room = used + 12 + 8 < 76 ? (76 - used - 12) / 4 * 3 : 6;
+		used = 1;
+		take = n < room ? n : room;
+		while (take < n && take > 1 &&
+		    ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		if ((rc = buf_adds(b, "=?UTF-8?B?")) != 0 ||
+		    (rc = mime_base64(b, s, take, 0)) != 0 ||
+		    (rc = buf_adds(b, "?=")) != 0)
+			return rc;
+		s += take;
+		n -= take;
+		if (n > 0 && (rc = buf_adds(b, "\r\n ")) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether s is made of atext and spaces (RFC 5322 3.2.3): a phrase. */
+static int
+plain_phrase(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr(" !#$%&'*+-/=?^_`{|}~", s[i]) != NULL) ||
+		    s[i] == '\0')
+			return 0;
+	return plain_ascii(s, n);
+}
+
+static int
+header_words(struct buf *b, const char *s, size_t n, size_t used,
+    int phrase)
+{
+	struct buf clean;
+	int rc;
+
+	buf_init(&clean, b->max);
+	if ((rc = mime_clean(&clean, s, n)) == 0 && clean.len > 0) {
+		/* Short printable ASCII stays readable; the rest is encoded. */
+		if ((phrase ? plain_phrase(clean.data, clean.len) :
+		    plain_ascii(clean.data, clean.len)) &&
+		    used + clean.len <= 78)
+			rc = buf_add(b, clean.data, clean.len);
+		else
+			rc = encoded_words(b, clean.data, clean.len, used);
+	}
+	buf_release(&clean);
+	return rc;
+}
+
+int
+mime_header_text(struct buf *b, const char *s, size_t n, size_t used)
+{
+	return header_words(b, s, n, used, 0);
+}
+
+int
+mime_header_phrase(struct buf *b, const char *s, size_t n, size_t used)
+{
+	return header_words(b, s, n, used, 1);
+}

@@ -56,6 +56,86 @@ char *buf_detach(struct buf *b);
  */
 int esc_text(struct buf *b, const char *s, size_t n);
 int esc_html(struct buf *b, const char *s, size_t n);
+/*
+ * The same cleaning, then: esc_json() escapes for the inside of a JSON
+ * string literal; esc_markdown() as esc_html() plus a backslash before
+ * \ ` * _ [ ] # | ~, so that text shows as typed in CommonMark.
+ */
+int esc_json(struct buf *b, const char *s, size_t n);
+int esc_markdown(struct buf *b, const char *s, size_t n);
+
+/*
+ * MIME (RFC 2045, 2047), in escape.c.  mime_qp() appends s as
+ * quoted-printable: '\n' ends a line (written CRLF), lines are at most
+ * 76 characters with soft breaks, and a '.' or "From " that starts a
+ * line is encoded.  mime_base64() appends base64, CRLF every line
+ * characters (0: one line).  mime_clean() appends s cleaned as
+ * esc_text() does (CR, NUL and other controls become U+FFFD), tab and
+ * LF made spaces: a header value that cannot break its line.
+ * mime_header_text() appends s cleaned for an unstructured header or a
+ * display name: as it is when it is printable ASCII without "=?" that
+ * fits in 78 columns after used, else as RFC 2047 encoded-words of at
+ * most 75 characters joined by CRLF SP.  Return as buf_add().
+ */
+int mime_qp(struct buf *b, const char *s, size_t n);
+int mime_base64(struct buf *b, const void *data, size_t n, size_t line);
+int mime_clean(struct buf *b, const char *s, size_t n);
+int mime_header_text(struct buf *b, const char *s, size_t n, size_t used);
+/* The same for a display name: plain only when atext and spaces. */
+int mime_header_phrase(struct buf *b, const char *s, size_t n, size_t used);
+
+/*
+ * transcript.c and render_<format>.c: the transcript renderers.  Each
+ * appends its rendering of t[0..n-1] to b; transcript.c holds what they
+ * share.
+ */
+int render_text(struct buf *b, const struct convo_transcript *const *t,
+    size_t n, const struct convo_transcript_options *o);
+int render_markdown(struct buf *b, const struct convo_transcript *const *t,
+    size_t n, const struct convo_transcript_options *o);
+int render_html(struct buf *b, const struct convo_transcript *const *t,
+    size_t n, const struct convo_transcript_options *o);
+int render_json(struct buf *b, const struct convo_transcript *const *t,
+    size_t n, const struct convo_transcript_options *o);
+int render_email(struct buf *b, const struct convo_transcript *const *t,
+    size_t n, const struct convo_transcript_options *o);
+
+/* Whether m is shown: not a system line unless they are asked for. */
+int tr_shown(const struct convo_transcript_options *o,
+    const struct convo_transcript_msg *m);
+/* The label of m's role: o->labels, else User, Assistant, Agent, System. */
+const char *tr_label(const struct convo_transcript_options *o,
+    const struct convo_transcript_msg *m);
+/*
+ * Local times: tr_clock() "10:30:15", tr_date() "2026-11-20",
+ * tr_datetime() "2026-11-20 10:30:15 +01:00", into buf of TR_TIMESZ.
+ */
+#define TR_TIMESZ 96
+char *tr_clock(char *buf, int64_t ms);
+char *tr_date(char *buf, int64_t ms);
+char *tr_datetime(char *buf, int64_t ms);
+/* "ended (user)": the status and how it ended, cut to size bytes. */
+char *tr_status(char *buf, size_t size, const struct convo_transcript *t);
+/*
+ * What a message shows when it has no text, or besides it: "[button]
+ * Opening hours" for a click, "[image] receipt.jpg" for an attachment,
+ * into b (cleared first); empty when neither.
+ */
+int tr_extra(struct buf *b, const struct convo_transcript_msg *m);
+/*
+ * The length of the http:// or https:// URL at s[0..n), or 0: it runs
+ * to white space, a control, < > " ' or `, less trailing punctuation.
+ * Only at a word's start (at is the offset of s in its text).
+ */
+size_t tr_url(const char *s, size_t n, size_t at);
+/*
+ * What a line of a message is: blank, "- item" (or "* item"), "1. item",
+ * or a line of a paragraph.  *content is where the item's text starts.
+ */
+enum tr_line { TR_BLANK, TR_BULLET, TR_NUMBERED, TR_PARA };
+enum tr_line tr_line_kind(const char *s, size_t n, size_t *content);
+/* Appends s with its URLs as links, all escaped for HTML. */
+int tr_html_inline(struct buf *b, const char *s, size_t n);
 
 /*
  * reader.c: reads a stream line by line, with line numbers, and rejects

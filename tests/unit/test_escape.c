@@ -1,6 +1,8 @@
 /*
  * test_escape.c: unit tests of lib/escape.c: HTML entities, and invalid
- * UTF-8, NUL and control characters replaced in both escapers.
+ * UTF-8, NUL and control characters replaced in every escaper; JSON and
+ * Markdown; the MIME helpers: quoted-printable, base64 (RFC 4648's
+ * vectors), header cleaning and RFC 2047 encoded-words.
  */
 #include "convo.h"
 
@@ -26,6 +28,142 @@ esc(int (*fn)(struct buf *, const char *, size_t), const char *s, size_t n)
 		snprintf(out, sizeof(out), "%s", b.data ? b.data : "");
 	buf_release(&b);
 	return out;
+}
+
+/* Runs fn over s into a buffer big enough for the MIME tests. */
+static const char *
+big(int (*fn)(struct buf *, const char *, size_t), const char *s)
+{
+	static char out[4096];
+	struct buf b;
+
+	buf_init(&b, sizeof(out) - 1);
+	if (fn(&b, s, strlen(s)) != 0)
+		snprintf(out, sizeof(out), "(error)");
+	else
+		snprintf(out, sizeof(out), "%s", b.data ? b.data : "");
+	buf_release(&b);
+	return out;
+}
+
+static const char *
+b64(const char *s, size_t line)
+{
+	static char out[512];
+	struct buf b;
+
+	buf_init(&b, sizeof(out) - 1);
+	if (mime_base64(&b, s, strlen(s), line) != 0)
+		snprintf(out, sizeof(out), "(error)");
+	else
+		snprintf(out, sizeof(out), "%s", b.data ? b.data : "");
+	buf_release(&b);
+	return out;
+}
+
+static int
+header76(struct buf *b, const char *s, size_t n)
+{
+	return mime_header_text(b, s, n, 9);
+}
+
+static int
+phrase(struct buf *b, const char *s, size_t n)
+{
+	return mime_header_phrase(b, s, n, 4);
+}
+
+/* The longest line of s, without its CRLF. */
+static size_t
+longest(const char *s)
+{
+	size_t n, max = 0;
+
+	for (; *s; s += n + (s[n] == '\r' ? 2 : s[n] != '\0')) {
+		n = strcspn(s, "\r\n");
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
+static void
+test_json_markdown(void)
+{
+	is_str(big(esc_json, "a\"b\\c\nd\te"), "a\\\"b\\\\c\\nd\\te",
+	    "json: quote, backslash, line end and tab escaped");
+	is_str(big(esc_json, "\x01\xff</script>"), FFFD FFFD "</script>",
+	    "json: a control and a bad byte are U+FFFD");
+	is_str(big(esc_markdown, "*a* _b_ `c` [d](e) #f |g| ~h~ \\"),
+	    "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\#f \\|g\\| \\~h\\~ \\\\",
+	    "markdown: emphasis, code, links, headings, tables escaped");
+	is_str(big(esc_markdown, "<b>&amp; don't \"q\""),
+	    "&lt;b&gt;&amp;amp; don't \"q\"",
+	    "markdown: no raw HTML, entities not broken by backslashes");
+}
+
+static void
+test_qp(void)
+{
+	char line[200];
+
+	is_str(big(mime_qp, "caf\xc3\xa9 = 1\nend"),
+	    "caf=C3=A9 =3D 1\r\nend", "qp: UTF-8 and '=' encoded, LF is CRLF");
+	is_str(big(mime_qp, "a \nb\t\n"), "a=20\r\nb=09\r\n",
+	    "qp: white space at a line's end is encoded");
+	is_str(big(mime_qp, ".\nFrom me\nFrog"), "=2E\r\n=46rom me\r\nFrog",
+	    "qp: a leading '.' and \"From \" are encoded");
+	memset(line, 'x', 100);
+	line[100] = '\0';
+	is_str(big(mime_qp, line), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\r\nxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "qp: a soft break after 75 characters and '='");
+	memset(line, 0xc3, 100);
+	ok(longest(big(mime_qp, line)) <= 76, "qp: encoded lines stay <= 76");
+	is_str(big(mime_qp, "x\r"), "x=0D", "qp: a lone CR is encoded");
+}
+
+static void
+test_base64(void)
+{
+	is_str(b64("", 0), "", "base64: empty");
+	is_str(b64("f", 0), "Zg==", "base64: f");
+	is_str(b64("fo", 0), "Zm8=", "base64: fo");
+	is_str(b64("foo", 0), "Zm9v", "base64: foo");
+	is_str(b64("foob", 0), "Zm9vYg==", "base64: foob");
+	is_str(b64("fooba", 0), "Zm9vYmE=", "base64: fooba");
+	is_str(b64("foobar", 0), "Zm9vYmFy", "base64: foobar");
+	is_str(b64("foobar", 4), "Zm9v\r\nYmFy", "base64: CRLF every line");
+	is_str(b64("\xff\xfe\xfd", 0), "//79", "base64: high bytes");
+}
+
+static void
+test_headers(void)
+{
+	const char *s;
+
+	is_str(big(mime_clean, "a\r\nBcc: x\x01y\tz"),
+	    "a" FFFD " Bcc: x" FFFD "y z",
+	    "clean: LF and tab are spaces, CR and controls U+FFFD");
+	is_str(big(header76, "Your transcript"), "Your transcript",
+	    "header: short ASCII stays");
+	is_str(big(header76, "Caf\xc3\xa9"), "=?UTF-8?B?Q2Fmw6k=?=",
+	    "header: non-ASCII is an encoded-word");
+	is_str(big(header76, "=?UTF-8?B?eA==?="),
+	    "=?UTF-8?B?PT9VVEYtOD9CP2VBPT0/PQ==?=",
+	    "header: text that looks encoded is encoded");
+	is_str(big(header76, "a\nBcc: x"), "a Bcc: x",
+	    "header: LF cannot end the line");
+	s = big(header76, "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c"
+	    "\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c"
+	    "\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa9\xd7\x9c");
+	is_str(s, "=?UTF-8?B?16nXnNeV150g16nXnNeV150g16nXnNeV150g16nXnNeV150g16k=?="
+	    "\r\n =?UTF-8?B?15zXldedINep15w=?=",
+	    "header: long text folds into words, never cutting a character");
+	ok(longest(s) + 9 <= 76, "  each line fits 76 after \"Subject: \"");
+	is_str(big(phrase, "Ann Lee"), "Ann Lee", "phrase: atoms stay");
+	is_str(big(phrase, "Lee, Ann"), "=?UTF-8?B?TGVlLCBBbm4=?=",
+	    "phrase: a comma is encoded, not taken as a list");
 }
 
 int
@@ -63,5 +201,9 @@ main(void)
 	is_int(esc_html(&b, "<<<", 3), CONVO_EDATA,
 	    "the ceiling holds: 12 bytes do not fit in 8");
 	buf_release(&b);
+	test_json_markdown();
+	test_qp();
+	test_base64();
+	test_headers();
 	return done_testing();
 }
