@@ -103,6 +103,17 @@ int render_email(struct buf *b, const struct convo_transcript *const *t,
 /* Whether m is shown: not a system line unless they are asked for. */
 int tr_shown(const struct convo_transcript_options *o,
     const struct convo_transcript_msg *m);
+/*
+ * The messages of t that are shown, in order: day_line (a printf format
+ * with one %s, the local date) before the first of each day, then
+ * fn(b, o, m, extra) for the message; extra is scratch space for fn.
+ */
+typedef int (*tr_message_fn)(struct buf *b,
+    const struct convo_transcript_options *o,
+    const struct convo_transcript_msg *m, struct buf *extra);
+int tr_thread(struct buf *b, const struct convo_transcript *t,
+    const struct convo_transcript_options *o, const char *day_line,
+    tr_message_fn fn);
 /* The label of m's role: o->labels, else User, Assistant, Agent, System. */
 const char *tr_label(const struct convo_transcript_options *o,
     const struct convo_transcript_msg *m);

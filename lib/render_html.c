@@ -230,25 +230,11 @@ static int
 thread(struct buf *b, const struct convo_transcript *t,
     const struct convo_transcript_options *o)
 {
-	char day[TR_TIMESZ], last[TR_TIMESZ] = "";
-	struct buf extra;
-	size_t i;
 	int rc;
 
 	if ((rc = buf_adds(b, "<div class=\"thread\">\n")) != 0)
 		return rc;
-	buf_init(&extra, b->max);
-	for (i = 0; i < t->n_all && rc == 0; i++) {
-		if (!tr_shown(o, &t->messages[i]))
-			continue;
-		tr_date(day, t->messages[i].ts);
-		if (strcmp(day, last) != 0)
-			rc = buf_printf(b, "<p class=\"day\">%s</p>\n", day);
-		memcpy(last, day, sizeof(last));
-		if (rc == 0)
-			rc = message(b, o, &t->messages[i], &extra);
-	}
-	buf_release(&extra);
+	rc = tr_thread(b, t, o, "<p class=\"day\">%s</p>\n", message);
 	return rc == 0 ? buf_adds(b, "</div>\n") : rc;
 }
 

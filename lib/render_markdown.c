@@ -178,28 +178,13 @@ static int
 conversation(struct buf *b, const struct convo_transcript *t,
     const struct convo_transcript_options *o)
 {
-	char day[TR_TIMESZ], last[TR_TIMESZ] = "";
-	struct buf extra;
-	size_t i;
 	int rc;
 
 	if ((rc = buf_adds(b, "## Conversation ")) != 0 ||
 	    (rc = inline_md(b, t->id, strlen(t->id))) != 0 ||
 	    (rc = buf_adds(b, "\n\n")) != 0 || (rc = facts(b, t)) != 0)
 		return rc;
-	buf_init(&extra, b->max);
-	for (i = 0; i < t->n_all && rc == 0; i++) {
-		if (!tr_shown(o, &t->messages[i]))
-			continue;
-		tr_date(day, t->messages[i].ts);
-		if (strcmp(day, last) != 0)
-			rc = buf_printf(b, "\n### %s\n\n", day);
-		memcpy(last, day, sizeof(last));
-		if (rc == 0)
-			rc = message(b, o, &t->messages[i], &extra);
-	}
-	buf_release(&extra);
-	return rc;
+	return tr_thread(b, t, o, "\n### %s\n\n", message);
 }
 
 int

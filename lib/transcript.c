@@ -46,6 +46,31 @@ tr_shown(const struct convo_transcript_options *o,
 	return o->include_system || strcmp(m->role, "system") != 0;
 }
 
+int
+tr_thread(struct buf *b, const struct convo_transcript *t,
+    const struct convo_transcript_options *o, const char *day_line,
+    tr_message_fn fn)
+{
+	char day[TR_TIMESZ], last[TR_TIMESZ] = "";
+	struct buf extra;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&extra, b->max);
+	for (i = 0; i < t->n_all && rc == 0; i++) {
+		if (!tr_shown(o, &t->messages[i]))
+			continue;
+		tr_date(day, t->messages[i].ts);
+		if (strcmp(day, last) != 0)
+			rc = buf_printf(b, day_line, day);
+		memcpy(last, day, sizeof(last));
+		if (rc == 0)
+			rc = fn(b, o, &t->messages[i], &extra);
+	}
+	buf_release(&extra);
+	return rc;
+}
+
 const char *
 tr_label(const struct convo_transcript_options *o,
     const struct convo_transcript_msg *m)
