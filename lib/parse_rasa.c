@@ -60,7 +60,6 @@ struct button {
 
 /* What is known of one sender: its current session, and the turn. */
 struct sender {
-	struct sender *next;	/* in its hash chain */
 	char *id;
 	char *conv_id;		/* the session's conversation */
 	char *source;		/* its channel, once a user message says */
@@ -79,9 +78,7 @@ struct sender {
 
 struct rasa {
 	struct parser *p;
-	struct sender **tab;	/* senders of streams, by id */
-	size_t n_tab;
-	size_t n_senders;
+	struct strmap senders;	/* struct sender of streams, by id */
 	/* CSV: the columns, -1 when absent */
 	size_t n_cols;
 	int col_sender, col_data, col_type, col_ts;
@@ -200,31 +197,11 @@ sender_free(struct sender *s)
 	free(s->id);
 }
 
-static uint64_t
-sender_hash(const char *id)
+static void
+sender_destroy(void *v)
 {
-	return hash64(HASH64_INIT, id, strlen(id));
-}
-
-static int
-table_grow(struct rasa *r)
-{
-	struct sender **tab, *s, *next;
-	size_t i, n = r->n_tab ? r->n_tab * 2 : 256;
-
-	if ((tab = calloc(n, sizeof(*tab))) == NULL)
-		return CONVO_ENOMEM;
-	for (i = 0; i < r->n_tab; i++) {
-		for (s = r->tab[i]; s != NULL; s = next) {
-			next = s->next;
-			s->next = tab[sender_hash(s->id) % n];
-			tab[sender_hash(s->id) % n] = s;
-		}
-	}
-	free(r->tab);
-	r->tab = tab;
-	r->n_tab = n;
-	return 0;
+	sender_free(v);
+	free(v);
 }
 
 /* The state of sender id in a stream, created when new. */
@@ -232,45 +209,19 @@ static int
 sender_get(struct sender **out, struct rasa *r, const char *id)
 {
 	struct sender *s;
-	size_t h;
 	int rc;
 
-	if (r->n_tab > 0)
-		for (s = r->tab[sender_hash(id) % r->n_tab]; s; s = s->next)
-			if (strcmp(s->id, id) == 0) {
-				*out = s;
-				return 0;
-			}
-	if (r->n_senders >= r->n_tab && (rc = table_grow(r)) != 0)
-		return rc;
+	if ((*out = strmap_get(&r->senders, id)) != NULL)
+		return 0;
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return CONVO_ENOMEM;
-	if ((rc = sender_init(s, id)) != 0) {
-		sender_free(s);
-		free(s);
+	if ((rc = sender_init(s, id)) != 0 ||
+	    (rc = strmap_put(&r->senders, id, s)) != 0) {
+		sender_destroy(s);
 		return rc;
 	}
-	h = sender_hash(id) % r->n_tab;
-	s->next = r->tab[h];
-	r->tab[h] = s;
-	r->n_senders++;
 	*out = s;
 	return 0;
-}
-
-static void
-table_free(struct rasa *r)
-{
-	struct sender *s, *next;
-	size_t i;
-
-	for (i = 0; i < r->n_tab; i++)
-		for (s = r->tab[i]; s != NULL; s = next) {
-			next = s->next;
-			sender_free(s);
-			free(s);
-		}
-	free(r->tab);
 }
 
 /*
@@ -1202,12 +1153,13 @@ parse_rasa(struct parser *p)
 
 	memset(&r, 0, sizeof(r));
 	r.p = p;
+	strmap_init(&r.senders);
 	if ((rc = is_csv(p->rd, &csv)) != 0)
 		return rc;
 	if (csv)
 		rc = csv_rows(p, csv_row, &r);
 	else
 		rc = json_stream(p, "tracker", json_value, &r);
-	table_free(&r);
+	strmap_release(&r.senders, sender_destroy);
 	return rc;
 }
