@@ -71,6 +71,8 @@ struct sender {
 	int fallback_action;	/* the last action was a fallback */
 	int last_bot_fallback;	/* the last bot message was a fallback */
 	int handover_turn;	/* a handover since the last user message */
+	int turn_click;		/* the user's last message was a click */
+	int turn_derived;	/* the rules find a handover in it */
 	struct button *buttons;
 	size_t n_buttons;
 	char *said;		/* the session's last user text */
@@ -177,6 +179,8 @@ session_clear(struct sender *s)
 	s->fallback_action = 0;
 	s->last_bot_fallback = 0;
 	s->handover_turn = 0;
+	s->turn_click = 0;
+	s->turn_derived = 0;
 }
 
 /* Sets s up for sender id, in the session before any session_started. */
@@ -278,7 +282,12 @@ conv_begin(struct rasa *r, struct sender *s, const struct json_ctx *c)
 	return parse_emit(r->p, &rec);
 }
 
-/* A handover, at most one a user turn; after_fallback after a fallback. */
+/*
+ * A handover, at most one a user turn: none when the rules already find
+ * one in the user's message (one request is one handover); else
+ * operator_button after a click, after_fallback after a fallback, or
+ * direct.
+ */
 static int
 handover(struct rasa *r, struct sender *s, const struct json_ctx *c,
     int64_t ts)
@@ -286,14 +295,15 @@ handover(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	struct convo_rec rec;
 	int rc;
 
-	if (s->handover_turn)
+	if (s->handover_turn || s->turn_derived)
 		return 0;
 	s->handover_turn = 1;
 	if ((rc = conv_begin(r, s, c)) != 0)
 		return rc;
 	rec_for(&rec, CONVO_REC_HANDOVER, c, s);
 	rec.ts = clamp(s, ts);
-	rec.handover = s->last_bot_fallback ? CONVO_HANDOVER_AFTER_FALLBACK :
+	rec.handover = s->turn_click ? CONVO_HANDOVER_OPERATOR_BUTTON :
+	    s->last_bot_fallback ? CONVO_HANDOVER_AFTER_FALLBACK :
 	    CONVO_HANDOVER_DIRECT;
 	return parse_emit(r->p, &rec);
 }
@@ -399,6 +409,29 @@ take_source(struct sender *s, const char *channel)
 	return s->source != NULL ? 0 : CONVO_ENOMEM;
 }
 
+/*
+ * Whether the importer's rules will find a handover in the user message
+ * m, as lib/import.c derives it: a click titled or sending words of the
+ * operator rules, or typed words of the handover rules.  Such a message
+ * is the handover of its turn, so the handover action after it adds
+ * none.
+ */
+static int
+rules_find_handover(const struct rasa *r, const struct convo_msg_fields *m)
+{
+	const struct convo_rules *rules = r->p->opt->rules;
+
+	if (rules == NULL)
+		return 0;
+	if (m->click_type != NULL)
+		return (m->click_title != NULL && rules_is_operator(rules,
+		    m->click_title, strlen(m->click_title))) ||
+		    (m->click_target != NULL && rules_is_operator(rules,
+		    m->click_target, strlen(m->click_target)));
+	return m->text != NULL && rules_is_handover(rules, m->text,
+	    m->text_len);
+}
+
 static int
 ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
     const cJSON *ev, int64_t ts)
@@ -415,6 +448,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	s->nlu_fallback = rec.msg.intent != NULL &&
 	    strcmp(rec.msg.intent, "nlu_fallback") == 0;
 	s->handover_turn = 0;
+	s->turn_click = 0;
+	s->turn_derived = 0;
 	/* Intents triggered through the API are not the user's words. */
 	if (text == NULL || *text == '\0' ||
 	    strncmp(text, "EXTERNAL: ", 10) == 0)
@@ -432,6 +467,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 		return CONVO_ENOMEM;
 	if (is_payload(text))
 		take_click(&rec.msg, s);
+	s->turn_click = rec.msg.click_type != NULL;
+	s->turn_derived = rules_find_handover(r, &rec.msg);
 	rc = parse_emit(r->p, &rec);
 	buttons_clear(s);
 	return rc;
