@@ -7,7 +7,6 @@
  */
 #include "convo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,62 +349,11 @@ test_rules(void)
 	convo_rules_free(rules);
 }
 
-/* Sniffs the file as parse_detect() would: BOM and blanks skipped. */
-static int
-sniff_file(const char *path, enum convo_format *fmt)
-{
-	static char head[65536];
-	const char *why, *h = head;
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	n = fread(head, 1, sizeof(head), fp);
-	fclose(fp);
-	*fmt = parse_detect(head, n, &why);
-	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
-		h += 3, n -= 3;
-	while (n > 0 && strchr(" \t\r\n", *h) != NULL && *h != '\0')
-		h++, n--;
-	return n > 0 && parse_rasa_sniff(h, n);
-}
-
-/* Every file of dir sniffs as Rasa (want 1) or as not (want 0). */
-static void
-sniff_dir(const char *dir, int want)
-{
-	char path[512], name[600];
-	enum convo_format fmt = CONVO_FMT_AUTO;
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL) {
-		ok(0, dir);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		snprintf(name, sizeof(name), "%s: %s", path,
-		    want ? "Rasa" : "not Rasa");
-		is_int(sniff_file(path, &fmt), want, name);
-		if (want)
-			is_int(fmt, CONVO_FMT_RASA, "  and detected as rasa");
-	}
-	closedir(d);
-}
-
 static void
 test_sniff(void)
 {
-	sniff_dir("testdata/rasa", 1);
-	sniff_dir("testdata/json", 0);
-	sniff_dir("testdata/events", 0);
-	sniff_dir("testdata/csv", 0);
-	sniff_dir("testdata/text", 0);
-	sniff_dir("testdata/sample", 0);
+	is_int(harness_sniff_walk(parse_rasa_sniff, "rasa"), 7,
+	    "every file of testdata/rasa");
 	ok(!parse_rasa_sniff("{\"sender_id\":\"a\",\"text\":\"x\"}", 28),
 	    "a sender_id alone is not Rasa");
 	ok(!parse_rasa_sniff("{\"x\":{\"sender_id\":1,\"events\":[]}}", 33),
