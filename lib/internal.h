@@ -572,6 +572,25 @@ void idset_init(struct idset *s);
 void idset_release(struct idset *s);
 int idset_add(struct idset *s, uint64_t h);
 
+/*
+ * strmap.c: a map from strings to pointers, for state kept per
+ * conversation or sender id.  strmap_put() copies the key and stores
+ * value (replacing the old one, which it does not free); it returns 0 or
+ * CONVO_ENOMEM, and then the map is as before.  strmap_get() returns the
+ * value, or NULL when key is not there.  strmap_release() frees the keys
+ * and hands each value to free_value, when not NULL.
+ */
+struct strmap_entry;
+struct strmap {
+	struct strmap_entry *slot;
+	size_t cap;
+	size_t n;
+};
+void strmap_init(struct strmap *m);
+void strmap_release(struct strmap *m, void (*free_value)(void *));
+void *strmap_get(const struct strmap *m, const char *key);
+int strmap_put(struct strmap *m, const char *key, void *value);
+
 /* 64-bit FNV-1a, used for message identity keys. */
 uint64_t hash64(uint64_t h, const void *p, size_t n);
 #define HASH64_INIT UINT64_C(14695981039346656037)

@@ -48,8 +48,7 @@ struct bconv {
 
 struct bf {
 	struct parser *p;
-	struct bconv *conv;
-	size_t n_conv, cap_conv;
+	struct strmap conv;	/* struct bconv by conversation id */
 	struct idset seen;	/* (conversation, activity id) handed on */
 	/* A Copilot record being read; NULL in a .transcript. */
 	const char *rec_id;	/* the conversation id for the record */
@@ -90,17 +89,21 @@ actions_clear(struct bconv *bc)
 }
 
 static void
+bconv_free(void *v)
+{
+	struct bconv *bc = v;
+
+	actions_clear(bc);
+	free(bc->id);
+	free(bc->source);
+	free(bc->bot_ids);
+	free(bc);
+}
+
+static void
 bf_release(struct bf *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->n_conv; i++) {
-		actions_clear(&b->conv[i]);
-		free(b->conv[i].id);
-		free(b->conv[i].source);
-		free(b->conv[i].bot_ids);
-	}
-	free(b->conv);
+	strmap_release(&b->conv, bconv_free);
 	idset_release(&b->seen);
 }
 
@@ -119,30 +122,19 @@ conv_get(struct bconv **out, int *is_new, struct bf *b, const char *id,
     const char *source)
 {
 	struct bconv *bc;
-	size_t i, cap;
 
 	*is_new = 0;
-	for (i = b->n_conv; i-- > 0;)
-		if (strcmp(b->conv[i].id, id) == 0) {
-			*out = &b->conv[i];
-			return 0;
-		}
-	if (b->n_conv == b->cap_conv) {
-		cap = b->cap_conv ? b->cap_conv * 2 : 8;
-		if ((bc = realloc(b->conv, cap * sizeof(*bc))) == NULL)
-			return CONVO_ENOMEM;
-		b->conv = bc;
-		b->cap_conv = cap;
-	}
-	bc = &b->conv[b->n_conv];
-	memset(bc, 0, sizeof(*bc));
+	if ((*out = strmap_get(&b->conv, id)) != NULL)
+		return 0;
+	if ((bc = calloc(1, sizeof(*bc))) == NULL)
+		return CONVO_ENOMEM;
 	bc->last_ts = CONVO_TIME_NONE;
 	if ((bc->id = strdup(id)) == NULL ||
-	    (source != NULL && (bc->source = strdup(source)) == NULL)) {
-		free(bc->id);
+	    (source != NULL && (bc->source = strdup(source)) == NULL) ||
+	    strmap_put(&b->conv, id, bc) != 0) {
+		bconv_free(bc);
 		return CONVO_ENOMEM;
 	}
-	b->n_conv++;
 	*out = bc;
 	*is_new = 1;
 	return 0;
@@ -936,6 +928,7 @@ parse_botframework(struct parser *p)
 
 	memset(&b, 0, sizeof(b));
 	b.p = p;
+	strmap_init(&b.conv);
 	idset_init(&b.seen);
 	rc = json_stream(p, "activity", element, &b);
 	bf_release(&b);

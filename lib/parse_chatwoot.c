@@ -26,7 +26,6 @@
 
 /* What is known of one conversation so far in this file. */
 struct cconv {
-	char *id;
 	int bot_seen;		/* an assistant message came */
 	int handover;		/* a handover was handed on */
 	int bot_named;		/* a CONV record named the assistant */
@@ -35,8 +34,7 @@ struct cconv {
 
 struct cw {
 	struct parser *p;
-	struct cconv *conv;
-	size_t n_conv, cap_conv;
+	struct strmap conv;	/* struct cconv by conversation id */
 	struct idset seen;
 	int emit;		/* 0: only check */
 	const char *conv_id;	/* the conversation being read */
@@ -82,29 +80,20 @@ string_member(const cJSON *obj, const char *name)
 	return cJSON_IsString(v) && *v->valuestring ? v->valuestring : NULL;
 }
 
+/* The conversation's state, created at first sight. */
 static int
 conv_get(struct cconv **out, struct cw *w, const char *id)
 {
 	struct cconv *cc;
-	size_t i, cap;
 
-	for (i = w->n_conv; i-- > 0;)
-		if (strcmp(w->conv[i].id, id) == 0) {
-			*out = &w->conv[i];
-			return 0;
-		}
-	if (w->n_conv == w->cap_conv) {
-		cap = w->cap_conv ? w->cap_conv * 2 : 8;
-		if ((cc = realloc(w->conv, cap * sizeof(*cc))) == NULL)
-			return CONVO_ENOMEM;
-		w->conv = cc;
-		w->cap_conv = cap;
-	}
-	cc = &w->conv[w->n_conv];
-	memset(cc, 0, sizeof(*cc));
-	if ((cc->id = strdup(id)) == NULL)
+	if ((*out = strmap_get(&w->conv, id)) != NULL)
+		return 0;
+	if ((cc = calloc(1, sizeof(*cc))) == NULL)
 		return CONVO_ENOMEM;
-	w->n_conv++;
+	if (strmap_put(&w->conv, id, cc) != 0) {
+		free(cc);
+		return CONVO_ENOMEM;
+	}
 	*out = cc;
 	return 0;
 }
@@ -622,16 +611,14 @@ int
 parse_chatwoot(struct parser *p)
 {
 	struct cw w;
-	size_t i;
 	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.p = p;
+	strmap_init(&w.conv);
 	idset_init(&w.seen);
 	rc = json_stream(p, "conversation", element, &w);
-	for (i = 0; i < w.n_conv; i++)
-		free(w.conv[i].id);
-	free(w.conv);
+	strmap_release(&w.conv, free);
 	idset_release(&w.seen);
 	return rc;
 }

@@ -60,7 +60,6 @@ struct button {
 
 /* What is known of one sender: its current session, and the turn. */
 struct sender {
-	struct sender *next;	/* in its hash chain */
 	char *id;
 	char *conv_id;		/* the session's conversation */
 	char *source;		/* its channel, once a user message says */
@@ -72,6 +71,8 @@ struct sender {
 	int fallback_action;	/* the last action was a fallback */
 	int last_bot_fallback;	/* the last bot message was a fallback */
 	int handover_turn;	/* a handover since the last user message */
+	int turn_click;		/* the user's last message was a click */
+	int turn_derived;	/* the rules find a handover in it */
 	struct button *buttons;
 	size_t n_buttons;
 	char *said;		/* the session's last user text */
@@ -79,9 +80,7 @@ struct sender {
 
 struct rasa {
 	struct parser *p;
-	struct sender **tab;	/* senders of streams, by id */
-	size_t n_tab;
-	size_t n_senders;
+	struct strmap senders;	/* struct sender of streams, by id */
 	/* CSV: the columns, -1 when absent */
 	size_t n_cols;
 	int col_sender, col_data, col_type, col_ts;
@@ -180,6 +179,8 @@ session_clear(struct sender *s)
 	s->fallback_action = 0;
 	s->last_bot_fallback = 0;
 	s->handover_turn = 0;
+	s->turn_click = 0;
+	s->turn_derived = 0;
 }
 
 /* Sets s up for sender id, in the session before any session_started. */
@@ -200,31 +201,11 @@ sender_free(struct sender *s)
 	free(s->id);
 }
 
-static uint64_t
-sender_hash(const char *id)
+static void
+sender_destroy(void *v)
 {
-	return hash64(HASH64_INIT, id, strlen(id));
-}
-
-static int
-table_grow(struct rasa *r)
-{
-	struct sender **tab, *s, *next;
-	size_t i, n = r->n_tab ? r->n_tab * 2 : 256;
-
-	if ((tab = calloc(n, sizeof(*tab))) == NULL)
-		return CONVO_ENOMEM;
-	for (i = 0; i < r->n_tab; i++) {
-		for (s = r->tab[i]; s != NULL; s = next) {
-			next = s->next;
-			s->next = tab[sender_hash(s->id) % n];
-			tab[sender_hash(s->id) % n] = s;
-		}
-	}
-	free(r->tab);
-	r->tab = tab;
-	r->n_tab = n;
-	return 0;
+	sender_free(v);
+	free(v);
 }
 
 /* The state of sender id in a stream, created when new. */
@@ -232,45 +213,19 @@ static int
 sender_get(struct sender **out, struct rasa *r, const char *id)
 {
 	struct sender *s;
-	size_t h;
 	int rc;
 
-	if (r->n_tab > 0)
-		for (s = r->tab[sender_hash(id) % r->n_tab]; s; s = s->next)
-			if (strcmp(s->id, id) == 0) {
-				*out = s;
-				return 0;
-			}
-	if (r->n_senders >= r->n_tab && (rc = table_grow(r)) != 0)
-		return rc;
+	if ((*out = strmap_get(&r->senders, id)) != NULL)
+		return 0;
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return CONVO_ENOMEM;
-	if ((rc = sender_init(s, id)) != 0) {
-		sender_free(s);
-		free(s);
+	if ((rc = sender_init(s, id)) != 0 ||
+	    (rc = strmap_put(&r->senders, id, s)) != 0) {
+		sender_destroy(s);
 		return rc;
 	}
-	h = sender_hash(id) % r->n_tab;
-	s->next = r->tab[h];
-	r->tab[h] = s;
-	r->n_senders++;
 	*out = s;
 	return 0;
-}
-
-static void
-table_free(struct rasa *r)
-{
-	struct sender *s, *next;
-	size_t i;
-
-	for (i = 0; i < r->n_tab; i++)
-		for (s = r->tab[i]; s != NULL; s = next) {
-			next = s->next;
-			sender_free(s);
-			free(s);
-		}
-	free(r->tab);
 }
 
 /*
@@ -327,7 +282,12 @@ conv_begin(struct rasa *r, struct sender *s, const struct json_ctx *c)
 	return parse_emit(r->p, &rec);
 }
 
-/* A handover, at most one a user turn; after_fallback after a fallback. */
+/*
+ * A handover, at most one a user turn: none when the rules already find
+ * one in the user's message (one request is one handover); else
+ * operator_button after a click, after_fallback after a fallback, or
+ * direct.
+ */
 static int
 handover(struct rasa *r, struct sender *s, const struct json_ctx *c,
     int64_t ts)
@@ -335,14 +295,15 @@ handover(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	struct convo_rec rec;
 	int rc;
 
-	if (s->handover_turn)
+	if (s->handover_turn || s->turn_derived)
 		return 0;
 	s->handover_turn = 1;
 	if ((rc = conv_begin(r, s, c)) != 0)
 		return rc;
 	rec_for(&rec, CONVO_REC_HANDOVER, c, s);
 	rec.ts = clamp(s, ts);
-	rec.handover = s->last_bot_fallback ? CONVO_HANDOVER_AFTER_FALLBACK :
+	rec.handover = s->turn_click ? CONVO_HANDOVER_OPERATOR_BUTTON :
+	    s->last_bot_fallback ? CONVO_HANDOVER_AFTER_FALLBACK :
 	    CONVO_HANDOVER_DIRECT;
 	return parse_emit(r->p, &rec);
 }
@@ -448,6 +409,29 @@ take_source(struct sender *s, const char *channel)
 	return s->source != NULL ? 0 : CONVO_ENOMEM;
 }
 
+/*
+ * Whether the importer's rules will find a handover in the user message
+ * m, as lib/import.c derives it: a click titled or sending words of the
+ * operator rules, or typed words of the handover rules.  Such a message
+ * is the handover of its turn, so the handover action after it adds
+ * none.
+ */
+static int
+rules_find_handover(const struct rasa *r, const struct convo_msg_fields *m)
+{
+	const struct convo_rules *rules = r->p->opt->rules;
+
+	if (rules == NULL)
+		return 0;
+	if (m->click_type != NULL)
+		return (m->click_title != NULL && rules_is_operator(rules,
+		    m->click_title, strlen(m->click_title))) ||
+		    (m->click_target != NULL && rules_is_operator(rules,
+		    m->click_target, strlen(m->click_target)));
+	return m->text != NULL && rules_is_handover(rules, m->text,
+	    m->text_len);
+}
+
 static int
 ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
     const cJSON *ev, int64_t ts)
@@ -464,6 +448,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	s->nlu_fallback = rec.msg.intent != NULL &&
 	    strcmp(rec.msg.intent, "nlu_fallback") == 0;
 	s->handover_turn = 0;
+	s->turn_click = 0;
+	s->turn_derived = 0;
 	/* Intents triggered through the API are not the user's words. */
 	if (text == NULL || *text == '\0' ||
 	    strncmp(text, "EXTERNAL: ", 10) == 0)
@@ -481,6 +467,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 		return CONVO_ENOMEM;
 	if (is_payload(text))
 		take_click(&rec.msg, s);
+	s->turn_click = rec.msg.click_type != NULL;
+	s->turn_derived = rules_find_handover(r, &rec.msg);
 	rc = parse_emit(r->p, &rec);
 	buttons_clear(s);
 	return rc;
@@ -1202,12 +1190,13 @@ parse_rasa(struct parser *p)
 
 	memset(&r, 0, sizeof(r));
 	r.p = p;
+	strmap_init(&r.senders);
 	if ((rc = is_csv(p->rd, &csv)) != 0)
 		return rc;
 	if (csv)
 		rc = csv_rows(p, csv_row, &r);
 	else
 		rc = json_stream(p, "tracker", json_value, &r);
-	table_free(&r);
+	strmap_release(&r.senders, sender_destroy);
 	return rc;
 }

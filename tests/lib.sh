@@ -89,6 +89,23 @@ counts() {
 	    (SELECT count(*) FROM variable)"
 }
 
+# imports_as_folder FILE...: imports each file (a path under testdata/,
+# the current directory) into $CONVO_DB and checks that the import log
+# names its folder's format (the samples: json or events by name), so a
+# platform adapter is shown to take none of them.
+imports_as_folder() {
+	for f; do
+		run convo-import -q "$f"
+		case $f in
+		sample/shop*) want=json ;;
+		sample/live*) want=events ;;
+		*) want=${f%%/*} ;;
+		esac
+		is "$(sql "SELECT format FROM import ORDER BY id DESC LIMIT 1")" \
+		    "$want" "$f: imported as $want"
+	done
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	rm -rf "$tmp"

@@ -7,10 +7,10 @@
 #     Hi, click "Track my order", ana@example.com, "where is my
 #     parcel??" (nlu_fallback), click "Talk to a human" = 5 user;
 #     greeting, e-mail question, fallback (stated), "An agent..." = 4
-#     assistant; 1 fallback, so 1 not understood; handovers: the action
-#     action_human_handoff after the fallback (after_fallback; the pause
-#     is the same one) and the click, whose title the rules read as an
-#     operator request = 2; leads: the typed address (derived by the
+#     assistant; 1 fallback, so 1 not understood; handovers: the click
+#     "Talk to a human", whose title the rules read as an operator
+#     request (operator_button), and the action action_human_handoff
+#     and the pause after it are the same request = 1; leads: the typed address (derived by the
 #     rules; the e-mail slot holds what she typed) and the phone slot
 #     (stated) = 2; variables plan, email, phone.  Session two ("rasa":
 #     no input_channel): 1 user, 1 assistant, ended by the restart; the
@@ -59,9 +59,8 @@ EOF2
 is "$(sql "SELECT group_concat(format, ' ') FROM import")" \
 	"rasa rasa rasa rasa rasa" "detected as rasa"
 # conversations 6; messages 9 + 2 + 5 + 3 + 5 + 2 = 26; users ana, bob,
-# carol, dave, erin; event rows: ana's handover and end, carol's 2
-# handovers; leads 2 + 1 + 1; variables 3 + 1 + 1 + 1.
-is "$(counts)" "6 26 5 4 4 6" "counts per table"
+# carol, dave, erin; event rows: ana's end, carol's 2 handovers; leads 2 + 1 + 1; variables 3 + 1 + 1 + 1.
+is "$(counts)" "6 26 5 3 4 6" "counts per table"
 
 sql "SELECT ext_id, source, (SELECT token FROM user WHERE id = user_id),
     n_user, n_assistant, n_fallbacks, n_not_understood, n_handovers,
@@ -69,7 +68,7 @@ sql "SELECT ext_id, source, (SELECT token FROM user WHERE id = user_id),
     status, quote(end_reason), datetime(started_at / 1000, 'unixepoch')
     FROM conversation ORDER BY id" >"$tmp/got"
 same "$tmp/got" "conversations and rollups" <<'EOF2'
-ana#2026-11-20T10:30:00Z|socketio|ana|5|4|1|1|2|1|1|2|active|NULL|2026-11-20 10:30:00
+ana#2026-11-20T10:30:00Z|socketio|ana|5|4|1|1|1|0|1|2|active|NULL|2026-11-20 10:30:00
 ana#2026-11-21T10:30:00.250Z|rasa|ana|1|1|0|0|0|0|0|0|ended|'restart'|2026-11-21 10:30:00
 bob|rest|bob|3|2|0|0|0|0|0|0|active|NULL|2026-11-20 11:30:01
 carol#2026-11-20T11:30:02Z|telegram|carol|2|1|0|0|2|0|0|1|active|NULL|2026-11-20 11:30:02
@@ -78,7 +77,7 @@ erin|facebook|erin|1|1|1|1|0|0|0|0|active|NULL|2026-11-20 12:30:11
 EOF2
 
 # ana's first session in order; the last reply, timed 10:30:49 in the
-# tracker, keeps its place after the handover at 10:30:51.
+# tracker, keeps its place after the click at 10:30:50.
 sql "SELECT strftime('%H:%M:%f', ts / 1000.0, 'unixepoch'), role,
     coalesce(text, click_type || ':' || click_title), fallback,
     coalesce(intent, '') FROM message WHERE conversation_id = 1
@@ -92,7 +91,7 @@ same "$tmp/got" "ana's messages" <<'EOF2'
 10:30:40.000|user|where is my parcel??|0|nlu_fallback
 10:30:40.500|assistant|Sorry, I didn't get that.|1|
 10:30:50.000|user|button:Talk to a human|0|human
-10:30:51.000|assistant|An agent will be with you shortly.|0|
+10:30:50.000|assistant|An agent will be with you shortly.|0|
 EOF2
 sql "SELECT c.ext_id, coalesce(email, ''), coalesce(phone, ''), derived
     FROM lead JOIN conversation c ON c.id = conversation_id
@@ -109,7 +108,7 @@ run convo-import export-stream.jsonl sql-events.csv tracker-ana-early.json
 out_timeless "everything again: nothing new" <<'EOF2'
 imported 3 files: 0 new and 0 updated conversations, 0 new messages, 0 skipped records, T s
 EOF2
-is "$(counts)" "6 26 5 4 4 6" "everything again: counts unchanged"
+is "$(counts)" "6 26 5 3 4 6" "everything again: counts unchanged"
 
 # KPIs over the lot: 6 conversations, 26 messages.
 run convo-stats --since 2026-11-01 --until 2026-12-01 --json

@@ -129,16 +129,10 @@ ok $? "bad input: the database is unchanged"
 
 # Other formats are never taken for Bot Framework.
 export CONVO_DB="$tmp/others.db"
-for f in json/good-array.json json/good-lines.json json/good-object.json \
-    events/good-stream.jsonl csv/good-support.csv text/good-multi.txt \
-    sample/shop-assistant.json sample/live-events.jsonl \
-    chatwoot/conversation.json chatwoot/webhooks.jsonl; do
-	run convo-import -q "$f"
-	is "$(sql "SELECT format FROM import ORDER BY id DESC LIMIT 1")" \
-	    "$(case $f in json/*|sample/shop*) echo json ;;
-	    events/*|sample/live*) echo events ;; csv/*) echo csv ;;
-	    text/*) echo text ;; chatwoot/*) echo chatwoot ;; esac)" \
-	    "$f: not botframework"
-done
+imports_as_folder json/good-array.json json/good-lines.json \
+    json/good-object.json events/good-stream.jsonl csv/good-support.csv \
+    text/good-multi.txt sample/shop-assistant.json \
+    sample/live-events.jsonl chatwoot/conversation.json \
+    chatwoot/webhooks.jsonl
 
 done_testing

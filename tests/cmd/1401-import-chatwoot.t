@@ -125,16 +125,10 @@ is "$(sql "SELECT count(*) FROM conversation WHERE ext_id = '51'")" "1" \
 
 # Other formats are never taken for Chatwoot.
 export CONVO_DB="$tmp/others.db"
-for f in json/good-array.json json/good-lines.json json/good-object.json \
-    events/good-stream.jsonl csv/good-support.csv text/good-multi.txt \
-    sample/shop-assistant.json sample/live-events.jsonl \
-    botframework/webchat.transcript botframework/copilot-list.json; do
-	run convo-import -q "$f"
-	is "$(sql "SELECT format FROM import ORDER BY id DESC LIMIT 1")" \
-	    "$(case $f in json/*|sample/shop*) echo json ;;
-	    events/*|sample/live*) echo events ;; csv/*) echo csv ;;
-	    text/*) echo text ;; botframework/*) echo botframework ;; esac)" \
-	    "$f: not chatwoot"
-done
+imports_as_folder json/good-array.json json/good-lines.json \
+    json/good-object.json events/good-stream.jsonl csv/good-support.csv \
+    text/good-multi.txt sample/shop-assistant.json \
+    sample/live-events.jsonl botframework/webchat.transcript \
+    botframework/copilot-list.json
 
 done_testing

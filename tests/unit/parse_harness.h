@@ -28,6 +28,7 @@
 #ifndef PARSE_HARNESS_H
 #define PARSE_HARNESS_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -389,6 +390,107 @@ one_error(const char *text, int skip_bad, int want_rc, const char *want,
 	is_int(rc, want_rc, name);
 	is_int(got.n_diag, 1, name);
 	is_str(got.diag[0], want, name);
+}
+
+/*
+ * Sniffers over the fixtures.  test_detect.c checks what detection as a
+ * whole makes of each file; these check one sniffer alone, so a sniffer
+ * that claims another format's file fails even when detection asks that
+ * format's sniffer first.
+ */
+
+typedef int (*harness_sniff_fn)(const char *head, size_t len);
+
+/*
+ * What sniff says of path's first 64 KiB, handed over as parse_detect()
+ * does (a BOM and leading blanks skipped); 0 for an empty or binary
+ * head, which no sniffer is shown; -1 when path cannot be read.
+ */
+static inline int
+harness_sniff_file(const char *path, harness_sniff_fn sniff)
+{
+	static char head[64u << 10];
+	const char *h = head;
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	n = fread(head, 1, sizeof(head), fp);
+	fclose(fp);
+	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0) {
+		h += 3;
+		n -= 3;
+	}
+	while (n > 0 && strchr(" \t\r\n\f", *h) != NULL && *h != '\0') {
+		h++;
+		n--;
+	}
+	return n > 0 && memchr(h, '\0', n) == NULL ? sniff(h, n) : 0;
+}
+
+/*
+ * One test: sniff says want of every file of dir (each one that does not
+ * is listed).  Returns how many files there were, -1 when dir does not
+ * open.
+ */
+static inline int
+harness_sniff_dir(const char *dir, harness_sniff_fn sniff, int want,
+    const char *what)
+{
+	char path[1024], name[2048];
+	struct dirent *e;
+	int n = 0, wrong = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n++;
+		if (harness_sniff_file(path, sniff) != want) {
+			wrong++;
+			printf("# %s: not %d on %s\n", what, want, path);
+		}
+	}
+	closedir(d);
+	snprintf(name, sizeof(name), "%s: %s, %d files", what, dir, n);
+	is_int(wrong, 0, name);
+	return n;
+}
+
+/*
+ * Every folder of testdata/, as it comes (a new adapter's fixtures count
+ * at once): the files of testdata/<mine> sniff as 1, all others as 0.
+ * Returns how many files testdata/<mine> has.
+ */
+static inline int
+harness_sniff_walk(harness_sniff_fn sniff, const char *mine)
+{
+	char dir[600], what[700];
+	struct dirent *e;
+	int n, n_mine = 0, is_mine;
+	DIR *top;
+
+	if ((top = opendir("testdata")) == NULL) {
+		ok(0, "testdata/ opens");
+		return 0;
+	}
+	while ((e = readdir(top)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "testdata/%s", e->d_name);
+		is_mine = strcmp(e->d_name, mine) == 0;
+		snprintf(what, sizeof(what), "%s sniffer, %s", mine,
+		    is_mine ? "ours" : "not ours");
+		n = harness_sniff_dir(dir, sniff, is_mine, what);
+		if (is_mine)
+			n_mine = n;
+	}
+	closedir(top);
+	return n_mine;
 }
 
 #endif /* PARSE_HARNESS_H */

@@ -6,7 +6,6 @@
  */
 #include "convo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,45 +224,10 @@ test_detect(void)
 		"\"conversation\":{\"id\":4},\"sender\":{\"type\":\"contact\"}}]",
 		NULL
 	};
-	const char *dirs[] = { "botframework", "breakdown", "chatwoot", "csv",
-		"events", "json", "list", "report", "rules", "sample", "stale",
-		"stats", "table", "text", "whatsapp", "rasa", "llm", NULL };
-	char path[512], head[65536];
-	struct dirent *e;
-	size_t n, i;
-	int mine, said, wrong = 0, seen = 0, d;
-	DIR *dir;
-	FILE *fp;
+	size_t i;
 
-	for (d = 0; dirs[d] != NULL; d++) {
-		snprintf(path, sizeof(path), "testdata/%s", dirs[d]);
-		if ((dir = opendir(path)) == NULL)
-			continue;
-		while ((e = readdir(dir)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "testdata/%s/%s", dirs[d],
-			    e->d_name);
-			if ((fp = fopen(path, "r")) == NULL)
-				continue;
-			n = fread(head, 1, sizeof(head), fp);
-			fclose(fp);
-			for (i = 0; i < n && strchr(" \t\r\n", head[i]); i++)
-				continue;
-			if (i == n)
-				continue;
-			mine = strcmp(dirs[d], "botframework") == 0;
-			said = parse_botframework_sniff(head + i, n - i);
-			seen++;
-			if (said != mine) {
-				wrong++;
-				printf("# sniffer wrong on %s\n", path);
-			}
-		}
-		closedir(dir);
-	}
-	ok(seen > 40, "detect: files looked at");
-	is_int(wrong, 0, "detect: every testdata file told right");
+	is_int(harness_sniff_walk(parse_botframework_sniff, "botframework"), 5,
+	    "detect: every file of testdata/botframework");
 	for (i = 0; foreign[i] != NULL; i++)
 		is_int(parse_botframework_sniff(foreign[i], strlen(foreign[i])),
 		    0, "detect: another format is not ours");

@@ -11,7 +11,6 @@
  */
 #include "convo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,58 +506,15 @@ test_sniff(void)
 		ok(!parse_llm_sniff(no[i], strlen(no[i])), no[i]);
 }
 
-/* Detects the format of a file from its first 64 KiB, as the importer. */
-static enum convo_format
-detect_file(const char *path)
-{
-	static char head[64 << 10];
-	const char *why = NULL;
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return (enum convo_format)-1;
-	n = fread(head, 1, sizeof(head), fp);
-	fclose(fp);
-	return parse_detect(head, n, &why);
-}
-
 /*
- * Every file of testdata/llm is detected as llm, and no file of any other
- * folder is, whatever adapters come to have folders of their own.
+ * llm's sniffer claims every file of testdata/llm and no file of any
+ * other folder (test_detect.c checks detection as a whole).
  */
 static void
 test_detect(void)
 {
-	struct dirent *e, *f;
-	char dir[512], path[1024], name[1200];
-	DIR *top, *d;
-	int llm, n = 0;
-
-	if ((top = opendir("testdata")) == NULL) {
-		ok(0, "detect: testdata/ opens");
-		return;
-	}
-	while ((e = readdir(top)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dir, sizeof(dir), "testdata/%s", e->d_name);
-		if ((d = opendir(dir)) == NULL)
-			continue;
-		llm = strcmp(e->d_name, "llm") == 0;
-		while ((f = readdir(d)) != NULL) {
-			if (f->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
-			snprintf(name, sizeof(name), "detect: %s %s llm", path,
-			    llm ? "is" : "is not");
-			ok((detect_file(path) == CONVO_FMT_LLM) == llm, name);
-			n += llm;
-		}
-		closedir(d);
-	}
-	closedir(top);
-	is_int(n, 8, "detect: the 8 files of testdata/llm");
+	is_int(harness_sniff_walk(parse_llm_sniff, "llm"), 8,
+	    "detect: the 8 files of testdata/llm");
 }
 
 int

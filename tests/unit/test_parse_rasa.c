@@ -7,7 +7,6 @@
  */
 #include "convo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +23,11 @@
  * titled by the greeting's button, the e-mail slot that the user typed
  * (left to the rules), the phone slot (a stated lead), an nlu_fallback
  * turn answered by the default fallback, a click on the fallback's
- * button and the handoff action (after_fallback; the pause after it is
- * the same handover); the last bot message is timed 10:30:49, before
- * the handover at 10:30:51, so it takes 10:30:51.  Session two has no
+ * button and the handoff action (operator_button, as the request was a
+ * click, though the last bot message was a fallback; the pause after it
+ * is the same handover); the last bot message is timed 10:30:49, before
+ * the handover at 10:30:51, so it takes 10:30:51.  Without rules here:
+ * test_rules() has them.  Session two has no
  * input_channel ("rasa"), a carried-over slot (no lead) and a restart.
  */
 static void
@@ -61,7 +62,7 @@ test_tracker(void)
 		    "click=button|Talk to a human|/human intent=human "
 		    "confidence=1",
 		"handover 312 " CONV1 "/socketio @2026-11-20T10:30:51Z "
-		    "kind=after_fallback",
+		    "kind=operator_button",
 		"msg 325 " CONV1 "/socketio @2026-11-20T10:30:51Z assistant "
 		    "'An agent will be with you shortly.' fallback=0",
 		"conv 354 " CONV2 " @2026-11-21T10:30:00.250Z user=ana "
@@ -294,62 +295,65 @@ test_misc(void)
 	harness.sink_fails_after = -1;
 }
 
-/* Sniffs the file as parse_detect() would: BOM and blanks skipped. */
-static int
-sniff_file(const char *path, enum convo_format *fmt)
-{
-	static char head[65536];
-	const char *why, *h = head;
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	n = fread(head, 1, sizeof(head), fp);
-	fclose(fp);
-	*fmt = parse_detect(head, n, &why);
-	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
-		h += 3, n -= 3;
-	while (n > 0 && strchr(" \t\r\n", *h) != NULL && *h != '\0')
-		h++, n--;
-	return n > 0 && parse_rasa_sniff(h, n);
-}
-
-/* Every file of dir sniffs as Rasa (want 1) or as not (want 0). */
+/*
+ * With the rules, a user message in which they find a handover is the
+ * turn's one handover: the action after it adds none.  Without them,
+ * or when they find none, the action is the handover, of the kind the
+ * request was.
+ */
 static void
-sniff_dir(const char *dir, int want)
+test_rules(void)
 {
-	char path[512], name[600];
-	enum convo_format fmt = CONVO_FMT_AUTO;
-	struct dirent *de;
-	DIR *d;
+	struct convo_rules *rules = NULL;
+	const char *human = EV("s", "\"user\",\"timestamp\":1795170600,"
+	    "\"text\":\"I want to talk to a human\"")
+	    EV("s", "\"action\",\"timestamp\":1795170601,\"name\":"
+	    "\"action_handoff\"") EV("s", "\"pause\",\"timestamp\":"
+	    "1795170602");
+	const char *click = EV("s", "\"bot\",\"timestamp\":1795170600,"
+	    "\"text\":\"Sure?\",\"data\":{\"buttons\":[{\"title\":"
+	    "\"Yes please\",\"payload\":\"/affirm\"}]}")
+	    EV("s", "\"user\",\"timestamp\":1795170601,\"text\":"
+	    "\"/affirm\"") EV("s", "\"action\",\"timestamp\":1795170602,"
+	    "\"name\":\"action_handoff\"");
+	const char *text = convo_rules_default_text();
 
-	if ((d = opendir(dir)) == NULL) {
-		ok(0, dir);
+	is_int(run(human, 0), 0, "no rules: typed request");
+	is_int(got.n_rec, 3, "  the message and one handover");
+	is_str(got.rec[2], "handover 2 s/rasa @2026-11-20T10:30:01Z "
+	    "kind=direct", "  the action is the handover, direct");
+	if (convo_rules_new(&rules, text, strlen(text), "default",
+	    NULL, NULL) != 0) {
+		ok(0, "the default rules compile");
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		snprintf(name, sizeof(name), "%s: %s", path,
-		    want ? "Rasa" : "not Rasa");
-		is_int(sniff_file(path, &fmt), want, name);
-		if (want)
-			is_int(fmt, CONVO_FMT_RASA, "  and detected as rasa");
-	}
-	closedir(d);
+	harness.opt.rules = rules;
+	is_int(run(human, 0), 0, "rules: typed request");
+	is_int(got.n_rec, 2, "  the message is the handover, the action "
+	    "and the pause add none");
+	is_int(run(click, 0), 0, "rules: a click they do not read as one");
+	is_int(got.n_rec, 4, "  conv, bot, click, handover");
+	is_str(got.rec[3], "handover 3 s/rasa @2026-11-20T10:30:02Z "
+	    "kind=operator_button", "  the action is the handover, "
+	    "operator_button as the request was a click");
+	is_int(run_file("tracker-ana.json", 0), 0, "rules: ana's tracker");
+	is_int(got.n_rec, 19, "  one record less: the click titled "
+	    "'Talk to a human' is the handover");
+	is_str(got.rec[12], "msg 288 " CONV1 "/socketio @2026-11-20T10:30:50Z "
+	    "user click=button|Talk to a human|/human intent=human "
+	    "confidence=1", "  the click");
+	is_str(got.rec[13], "msg 325 " CONV1 "/socketio @2026-11-20T10:30:50Z "
+	    "assistant 'An agent will be with you shortly.' fallback=0",
+	    "  the reply next, its time raised to the click's");
+	harness.opt.rules = NULL;
+	convo_rules_free(rules);
 }
 
 static void
 test_sniff(void)
 {
-	sniff_dir("testdata/rasa", 1);
-	sniff_dir("testdata/json", 0);
-	sniff_dir("testdata/events", 0);
-	sniff_dir("testdata/csv", 0);
-	sniff_dir("testdata/text", 0);
-	sniff_dir("testdata/sample", 0);
+	is_int(harness_sniff_walk(parse_rasa_sniff, "rasa"), 7,
+	    "every file of testdata/rasa");
 	ok(!parse_rasa_sniff("{\"sender_id\":\"a\",\"text\":\"x\"}", 28),
 	    "a sender_id alone is not Rasa");
 	ok(!parse_rasa_sniff("{\"x\":{\"sender_id\":1,\"events\":[]}}", 33),
@@ -368,6 +372,7 @@ main(void)
 	test_csv();
 	test_bad();
 	test_misc();
+	test_rules();
 	test_sniff();
 	return done_testing();
 }

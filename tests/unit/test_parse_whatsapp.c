@@ -7,7 +7,6 @@
  */
 #include "convo.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -410,66 +409,6 @@ test_errors(void)
 	harness.sink_fails_after = -1;
 }
 
-/* The first 64 KiB of path, without a BOM and leading blanks, sniffed. */
-static int
-sniff_file(const char *path, int (*sniff)(const char *, size_t))
-{
-	static char head[65536];
-	const char *h = head;
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	n = fread(head, 1, sizeof(head), fp);
-	fclose(fp);
-	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0) {
-		h += 3;
-		n -= 3;
-	}
-	while (n > 0 && strchr(" \t\r\n\f", *h) != NULL) {
-		h++;
-		n--;
-	}
-	return n > 0 ? sniff(h, n) : 0;
-}
-
-/* Sniffs every file of dir; returns how many sniff says want of. */
-static int
-sniff_dir(const char *dir, int (*sniff)(const char *, size_t), int want,
-    const char *what)
-{
-	char path[512], name[600];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		snprintf(name, sizeof(name), "%s: %s", what, path);
-		is_int(sniff_file(path, sniff), want, name);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/*
- * JSON's sniffer takes any '[' (transcripts are told apart before it is
- * asked), so what counts for it is the whole detection.
- */
-static int
-detect(const char *h, size_t n)
-{
-	const char *why = NULL;
-
-	return (int)parse_detect(h, n, &why);
-}
-
 static int
 sniff_str(const char *s)
 {
@@ -479,22 +418,12 @@ sniff_str(const char *s)
 static void
 test_sniff(void)
 {
-	static const char *const others[] = { "testdata/json",
-		"testdata/events", "testdata/csv", "testdata/text",
-		"testdata/sample" };
-	size_t i;
-
-	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		ok(sniff_dir(others[i], parse_whatsapp_sniff, 0,
-		    "not whatsapp") > 0, others[i]);
-	ok(sniff_dir("testdata/whatsapp", parse_text_sniff, 0,
+	ok(harness_sniff_walk(parse_whatsapp_sniff, "whatsapp") > 0,
+	    "whatsapp's sniffer: testdata/whatsapp has files");
+	ok(harness_sniff_dir("testdata/whatsapp", parse_text_sniff, 0,
 	    "not a transcript") > 0, "transcripts' sniffer");
-	ok(sniff_dir("testdata/whatsapp", detect, CONVO_FMT_WHATSAPP,
-	    "detected") > 0, "detection");
-	ok(sniff_dir("testdata/whatsapp", parse_csv_sniff, 0, "not csv") > 0,
-	    "csv's sniffer");
-	ok(sniff_dir("testdata/whatsapp", parse_whatsapp_sniff, 1,
-	    "whatsapp") > 0, "whatsapp's sniffer");
+	ok(harness_sniff_dir("testdata/whatsapp", parse_csv_sniff, 0,
+	    "not csv") > 0, "csv's sniffer");
 
 	is_int(sniff_str("[2026-11-20 10:30:15] User: Hi\n"),
 	    0, "sniff: a transcript's dated line alone is not WhatsApp");
