@@ -256,8 +256,10 @@ decode(const struct json_ctx *c, struct act *a, const cJSON *obj)
 	a->value = cJSON_GetObjectItemCaseSensitive(obj, "value");
 	if (a->text != NULL && *a->text == '\0')
 		a->text = NULL;
-	if (a->value_type != NULL && strcmp(a->value_type, "SessionInfo") == 0)
-		return session_times(c, a, NULL, NULL);
+	/* A SessionInfo on a message (hand-edited or fuzzed) is both. */
+	if (a->value_type != NULL && strcmp(a->value_type, "SessionInfo") == 0
+	    && session_times(c, a, NULL, NULL) != 0)
+		return CONVO_EDATA;
 	if (strcmp(a->type, "message") != 0)
 		return 0;
 	if (a->ts == CONVO_TIME_NONE)

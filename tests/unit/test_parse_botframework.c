@@ -226,7 +226,7 @@ test_detect(void)
 	};
 	size_t i;
 
-	is_int(harness_sniff_walk(parse_botframework_sniff, "botframework"), 5,
+	is_int(harness_sniff_walk(parse_botframework_sniff, "botframework"), 6,
 	    "detect: every file of testdata/botframework");
 	for (i = 0; foreign[i] != NULL; i++)
 		is_int(parse_botframework_sniff(foreign[i], strlen(foreign[i])),
