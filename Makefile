@@ -6,6 +6,7 @@
 #                             AddressSanitizer and UBSan)
 #   make lint                 mandoc -Tlint, the layering and banned-function greps
 #   make fuzz                 build the libFuzzer harnesses (clang)
+#   make fuzz-run SECONDS=N   run each harness N seconds
 #   make bench N=100000 SEED=1  the benchmark on generated data
 #   make install PREFIX=/usr/local DESTDIR=
 
@@ -85,21 +86,45 @@ $(COMMANDS): %: %.o cmd/cli.o libconvo.a
 $(UNIT_TESTS): %: %.o libconvo.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libconvo.a $(DEP_LIBS)
 
-# Fuzz harnesses: libFuzzer with clang; `make fuzz-run` runs each one.
+# Fuzz harnesses: libFuzzer with clang, the library built once for them
+# in tests/fuzz/obj/.  `make fuzz-run SECONDS=N` runs each one N seconds
+# (FUZZ_SECONDS too; 30 by default) over its seeds, testdata/NAME or else
+# all of testdata/, with its dictionary, keeping what it finds in
+# tests/fuzz/corpus/NAME and a crashing input as tests/fuzz/corpus/NAME-*;
+# it stops at the first crash, leak or timeout.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 30
+ifeq ($(origin SECONDS),command line)
+FUZZ_SECONDS := $(SECONDS)
+endif
+FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer \
+	$(filter-out -MMD -MP -O% -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS))
+FUZZ_OBJS = $(patsubst lib/%.c,tests/fuzz/obj/%.o, \
+	$(sort $(wildcard lib/*.c) lib/rules_default.c))
 fuzz: $(FUZZERS)
-$(FUZZERS): %: %.c tests/fuzz/fuzz.h $(LIB_OBJS:.o=.c) lib/internal.h lib/convo.h
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(filter-out -MMD -MP -fsanitize=%,$(CFLAGS)) $(CPPFLAGS) \
-		-o $@ $< $(filter-out lib/rules_default.c,$(LIB_OBJS:.o=.c)) \
-		lib/rules_default.c $(DEP_LIBS)
+tests/fuzz/libconvo-fuzz.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $(FUZZ_OBJS)
+tests/fuzz/obj/%.o: lib/%.c
+	@mkdir -p tests/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		$(CPPFLAGS) -c -o $@ $<
+$(FUZZERS): %: %.c tests/fuzz/fuzz.h tests/fuzz/libconvo-fuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) \
+		-o $@ $< tests/fuzz/libconvo-fuzz.a $(DEP_LIBS)
 fuzz-run: fuzz
-	for f in $(FUZZERS); do \
+	@for f in $(FUZZERS); do \
 		n=$${f#tests/fuzz/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
-		seeds=testdata/$$n; [ -d $$seeds ] || seeds=testdata/sample; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -dict=$$f.dict \
-			tests/fuzz/corpus/$$n $$seeds || exit 1; \
+		seeds=testdata/$$n; [ -d $$seeds ] || seeds=testdata; \
+		echo "fuzz-run: $$n, $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -dict=$$f.dict -print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/corpus/$$n- \
+			tests/fuzz/corpus/$$n $$seeds \
+			>tests/fuzz/corpus/$$n.log 2>&1 || \
+			{ tail -n 60 tests/fuzz/corpus/$$n.log; exit 1; }; \
+		grep -E '^#[0-9]+.*(DONE|INITED)|^stat::' \
+			tests/fuzz/corpus/$$n.log | tail -n 6; \
 	done
 
 # Replays the fuzz seeds through the harnesses built without libFuzzer.
@@ -143,9 +168,10 @@ clean:
 		$(COMMANDS) $(UNIT_TESTS) tests/unit/*.o tests/unit/*.d \
 		$(FUZZERS) $(FUZZ_REPLAY) tests/fuzz/*.o tests/fuzz/*.d \
 		tests/gen/gen tests/gen/*.d
-	rm -rf tests/tmp demo.db demo.db-wal demo.db-shm
+	rm -rf tests/tmp tests/fuzz/obj demo.db demo.db-wal demo.db-shm
 
 .PHONY: all bench build check clean demo deps fuzz fuzz-run install lint \
 	uninstall
 
--include $(LIB_OBJS:.o=.d) $(COMMANDS:=.d) cmd/cli.d $(UNIT_TESTS:=.d)
+-include $(LIB_OBJS:.o=.d) $(COMMANDS:=.d) cmd/cli.d $(UNIT_TESTS:=.d) \
+	$(FUZZ_OBJS:.o=.d)
