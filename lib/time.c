@@ -354,8 +354,11 @@ format_wall(char *buf, size_t size, int64_t wall_ms)
 	int64_t secs = floor_div(wall_ms, 1000);
 	int64_t days = floor_div(secs, DAY_SECS), rem = secs - days * DAY_SECS;
 	int64_t year;
-	int ms = (int)(wall_ms - secs * 1000), month, day, n;
+	int ms = (int)(wall_ms % 1000), month, day, n;
 
+	/* Not wall_ms - secs * 1000: that overflows near INT64_MIN. */
+	if (ms < 0)
+		ms += 1000;
 	civil_from_days(days, &year, &month, &day);
 	n = snprintf(buf, size, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", year,
 	    month, day, (int)(rem / 3600), (int)(rem / 60 % 60),
@@ -385,6 +388,8 @@ convo_time_format_utc(char *buf, int64_t ms)
 /*
  * The offset comes from tm_gmtoff; seconds in it (local mean time before
  * 1900, long before CONVO_TIME_MIN) are dropped, as RFC 3339 has none.
+ * A time so far out that adding the offset would overflow (a corrupt
+ * stored value) is shown in UTC, as "+00:00".
  */
 char *
 convo_time_format_local(char *buf, int64_t ms)
@@ -396,7 +401,7 @@ convo_time_format_local(char *buf, int64_t ms)
 	buf[0] = '\0';
 	if (ms == CONVO_TIME_NONE)
 		return buf;
-	off = offset_at(t);
+	off = ms > INT64_MIN / 2 && ms < INT64_MAX / 2 ? offset_at(t) : 0;
 	a = off < 0 ? -off : off;
 	n = format_wall(buf, CONVO_TIME_BUFSZ, ms + (int64_t)off * 1000);
 	if (n > 0 && n < CONVO_TIME_BUFSZ)

@@ -89,7 +89,8 @@ tr_label(const struct convo_transcript_options *o,
 static void
 local(struct tm *tm, int64_t ms)
 {
-	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	/* Rounded down; not (ms - 999) / 1000, which overflows. */
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms + 1) / 1000 - 1);
 
 	if (localtime_r(&t, tm) == NULL)
 		memset(tm, 0, sizeof(*tm));

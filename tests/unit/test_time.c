@@ -271,6 +271,16 @@ test_format(void)
 	set_tz("America/New_York");
 	is_str(convo_time_format_local(buf, T0), "2026-11-20T05:30:15-05:00",
 	    "New York");
+	/* Found by fuzz_time: these overflowed. */
+	is_str(convo_time_format_utc(buf, INT64_MIN + 1),
+	    "-292275055-05-16T16:47:04.193Z",
+	    "a corrupt time far before the epoch in UTC");
+	is_str(convo_time_format_local(buf, INT64_MIN + 1),
+	    "-292275055-05-16T16:47:04.193+00:00",
+	    "a corrupt time far before the epoch shows in UTC");
+	is_str(convo_time_format_local(buf, INT64_MAX),
+	    "292278994-08-17T07:12:55.807+00:00",
+	    "a corrupt time far after the epoch shows in UTC");
 	set_tz("Asia/Kolkata");
 	is_str(convo_time_format_local(buf, T0), "2026-11-20T16:00:15+05:30",
 	    "Kolkata");

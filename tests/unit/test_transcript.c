@@ -2,7 +2,8 @@
  * test_transcript.c: the transcript layer: finding and loading a
  * conversation from an in-memory store (messages in time order, system
  * lines, leads, variables, a stored NUL), and what the renderers share:
- * URLs, list lines, file names, address checks, format names.
+ * URLs, list lines, file names, address checks, format names, local
+ * times.
  */
 #include "convo.h"
 
@@ -114,6 +115,20 @@ test_shared(void)
 	is_int(convo_transcript_format_from_name("pdf"), -1, "format: pdf no");
 }
 
+/* Found by fuzz_time: rounding down a time this far back overflowed. */
+static void
+test_local_times(void)
+{
+	char buf[TR_TIMESZ];
+
+	is_str(tr_datetime(buf, -1), "1969-12-31 23:59:59 +00:00",
+	    "local time: a millisecond before the epoch");
+	is_str(tr_date(buf, INT64_MIN + 1), "-292275055-05-16",
+	    "local date: a corrupt time far before the epoch");
+	is_str(tr_clock(buf, INT64_MIN + 1), "16:47:04",
+	    "local clock: a corrupt time far before the epoch");
+}
+
 int
 main(void)
 {
@@ -136,6 +151,7 @@ main(void)
 	is_int(rc, 0, "import the document");
 	test_store(st);
 	test_shared();
+	test_local_times();
 	convo_store_close(st);
 	return done_testing();
 }
