@@ -190,6 +190,11 @@ qp_line(struct buf *b, const char *p, size_t n)
 			if ((rc = buf_adds(b, "=\r\n")) != 0)
 				return rc;
 			col = 0;
+			/* Nor may "From " start the line the break begins. */
+			if (n - i >= 5 && memcmp(p + i, "From ", 5) == 0) {
+				enc = 1;
+				w = 3;
+			}
 		}
 		rc = enc ? qp_byte(b, (unsigned char)p[i]) :
 		    buf_addc(b, p[i]);
@@ -295,8 +300,12 @@ encoded_words(struct buf *b, const char *s, size_t n, size_t used)
 	int rc;
 
 	while (n > 0) {
-		/* 12 for "=?UTF-8?B??=", 4 base64 characters per 3 bytes. */
-		room = used + 12 + 8 < 76 ? (76 - used - 12) / 4 * 3 : 6;
+		/*
+		 * 12 for "=?UTF-8?B??=", 4 base64 characters per 3 bytes; a
+		 * word is at most 75 characters even on a line of its own.
+		 */
+		room = used + 12 + 8 < 76 ? (76 - (used > 0 ? used : 1) - 12) /
+		    4 * 3 : 6;
 		used = 1;
 		take = n < room ? n : room;
 		while (take < n && take > 1 &&

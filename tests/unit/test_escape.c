@@ -68,6 +68,12 @@ header76(struct buf *b, const char *s, size_t n)
 }
 
 static int
+header0(struct buf *b, const char *s, size_t n)
+{
+	return mime_header_text(b, s, n, 0);
+}
+
+static int
 phrase(struct buf *b, const char *s, size_t n)
 {
 	return mime_header_phrase(b, s, n, 4);
@@ -121,6 +127,12 @@ test_qp(void)
 	memset(line, 0xc3, 100);
 	ok(longest(big(mime_qp, line)) <= 76, "qp: encoded lines stay <= 76");
 	is_str(big(mime_qp, "x\r"), "x=0D", "qp: a lone CR is encoded");
+	/* Found by fuzz_escape: the soft break started a "From " line. */
+	memset(line, 'x', 75);
+	strcpy(line + 75, "From here");
+	is_str(big(mime_qp, line), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\r\n=46rom here",
+	    "qp: \"From \" after a soft break is encoded");
 }
 
 static void
@@ -161,6 +173,13 @@ test_headers(void)
 	    "\r\n =?UTF-8?B?15zXldedINep15w=?=",
 	    "header: long text folds into words, never cutting a character");
 	ok(longest(s) + 9 <= 76, "  each line fits 76 after \"Subject: \"");
+	/* Found by fuzz_escape: with no column used, a word was 76 long. */
+	s = big(header0, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9");
+	ok(strcspn(s, "\r") <= 75, "header: a word alone on its line is at "
+	    "most 75 characters");
 	is_str(big(phrase, "Ann Lee"), "Ann Lee", "phrase: atoms stay");
 	is_str(big(phrase, "Lee, Ann"), "=?UTF-8?B?TGVlLCBBbm4=?=",
 	    "phrase: a comma is encoded, not taken as a list");
