@@ -104,7 +104,8 @@ FUZZ_OBJS = $(patsubst lib/%.c,tests/fuzz/obj/%.o, \
 	$(sort $(wildcard lib/*.c) lib/rules_default.c))
 fuzz: $(FUZZERS)
 tests/fuzz/libconvo-fuzz.a: $(FUZZ_OBJS)
-	$(AR) rcs $@ $(FUZZ_OBJS)
+	@echo "$(AR) rcs $@ tests/fuzz/obj/*.o"
+	@$(AR) rcs $@ $(FUZZ_OBJS)
 tests/fuzz/obj/%.o: lib/%.c
 	@mkdir -p tests/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP \

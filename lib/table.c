@@ -200,7 +200,8 @@ flat(const char *s, struct buf *b)
 
 	buf_reset(b);
 	for (p = s; *p; p++)
-		if (buf_addc(b, (unsigned char)*p < 0x20 ? ' ' : *p) != 0)
+		if (buf_addc(b, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' :
+		    *p) != 0)
 			return s;
 	return b->data ? b->data : "";
 }

@@ -415,7 +415,8 @@ check_text(const struct cells *c, const char *out, size_t len,
 			abort();
 		/* Control characters are shown as spaces. */
 		for (s = p; s < nl; s++)
-			if ((unsigned char)*s < 0x20 && *s != '\0')
+			if (((unsigned char)*s < 0x20 && *s != '\0') ||
+			    *s == 0x7f)
 				abort();
 		lw = width(p, (size_t)(nl - p));
 		if (lw > total)

@@ -59,7 +59,7 @@ int
 main(void)
 {
 	struct convo_table *t = sample();
-	struct convo_table *empty;
+	struct convo_table *empty, *ctl;
 	static const char *const one[] = { "id" };
 
 	is_int(convo_table_rows(t), 3, "three rows");
@@ -72,6 +72,14 @@ main(void)
 	    "whatsapp        3  grüß dich\n"
 	    "voice           -  -\n",
 	    "table: aligned, numbers right, controls flattened, null as -");
+	/* Found by fuzz_report_print: DEL was printed as it was. */
+	if (convo_table_new(&ctl, 1, one) == 0) {
+		convo_table_add_row(ctl);
+		convo_table_set(ctl, 0, "a\177b\033c");
+		check(ctl, CONVO_OUT_TABLE, 0, "id\na b c\n",
+		    "table: DEL is flattened like the other controls");
+		convo_table_free(ctl);
+	}
 	check(t, CONVO_OUT_TABLE, 30,
 	    "source      chats  note\n"
 	    "web_widget     12  says \"hi...\n"
