@@ -3,7 +3,8 @@
  * escapers behind them (lib/render_*.c, lib/transcript.c, lib/escape.c).
  *
  * The input: a flags byte (bit 0 --include-system, bit 1 a brand, bit 2
- * a contact, bit 3 a subject, bit 4 a time zone east of UTC), then
+ * a contact, bit 3 a subject, bit 4 a time zone east of UTC, bit 6 the
+ * brand field as --from, bit 7 the contact field as --to), then
  * fields separated by 0x1f: the id, user, assistant, brand, contact,
  * subject, lead name, lead e-mail, variable name and value, then one
  * message text per field, the roles taking turns.  NUL bytes become
@@ -16,7 +17,10 @@
  *     event attribute can appear;
  *   - e-mail: 7-bit, CRLF line ends only, no line over 998 octets, a
  *     header of known fields and continuations only, each required
- *     field once: no CR or LF of the input reaches a header;
+ *     field once: no CR or LF of the input reaches a header; a text and
+ *     an HTML part whose quoted-printable decodes to the text and HTML
+ *     renderings; refused (CONVO_EUSAGE) when --from or --to is not an
+ *     address list convo_mail_address_check takes;
  *   - text and Markdown: valid UTF-8 without control characters but tab
  *     and line end; in Markdown every '<' starts an autolink;
  *   - JSON: cJSON reads it back, with the id unchanged when it was
@@ -151,6 +155,92 @@ check_email(const char *s, size_t n)
 	for (k = 0; k < 7; k++)
 		if (count[k] != 1)
 			abort();
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A quoted-printable body s[0..n) decoded, CRLF read as LF, must be
+ * want[0..wlen).
+ */
+static void
+check_qp_body(const char *s, size_t n, const char *want, size_t wlen)
+{
+	size_t i, k = 0;
+	int hi, lo;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			c = '\n';
+			i++;
+		} else if (s[i] == '=' && i + 2 < n && s[i + 1] == '\r' &&
+		    s[i + 2] == '\n') {
+			i += 2;
+			continue;
+		} else if (s[i] == '=') {
+			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
+			    (lo = hexval(s[i + 2])) < 0)
+				abort();
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			c = s[i];
+		if (k >= wlen || want[k++] != c)
+			abort();
+	}
+	if (k != wlen)
+		abort();
+}
+
+/*
+ * The body: a preamble, a text/plain and a text/html part in
+ * quoted-printable, which decode to the text and the HTML renderings,
+ * and the closing delimiter; the boundary is in no part.
+ */
+static void
+check_email_body(const char *s, size_t n, const char *text, size_t tlen,
+    const char *html, size_t hlen)
+{
+	static const char *const types[] = { "plain", "html" };
+	const char *p, *b, *end = s + n, *body, *next;
+	char delim[64], head[160];
+	size_t k, dlen;
+
+	if ((p = strstr(s, " boundary=\"")) == NULL)
+		abort();
+	b = p + 11;
+	if ((p = strchr(b, '"')) == NULL || p - b > 40)
+		abort();
+	dlen = (size_t)snprintf(delim, sizeof(delim), "\r\n--%.*s",
+	    (int)(p - b), b);
+	if ((p = strstr(p, delim)) == NULL)
+		abort();
+	for (k = 0; k < 2; k++) {
+		snprintf(head, sizeof(head), "%s\r\nContent-Type: text/%s; "
+		    "charset=UTF-8\r\nContent-Transfer-Encoding: "
+		    "quoted-printable\r\n\r\n", delim, types[k]);
+		if (strncmp(p, head, strlen(head)) != 0)
+			abort();
+		body = p + strlen(head);
+		if ((next = strstr(body, delim)) == NULL)
+			abort();
+		if (k == 0)
+			check_qp_body(body, (size_t)(next - body), text, tlen);
+		else
+			check_qp_body(body, (size_t)(next - body), html, hlen);
+		p = next;
+	}
+	if ((size_t)(end - p) != dlen + 4 || strcmp(p + dlen, "--\r\n") != 0)
+		abort();
 }
 
 /* Text and Markdown: UTF-8, no controls but tab and line end. */
@@ -308,9 +398,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct convo_transcript_var v;
 	struct convo_transcript t;
 	const struct convo_transcript *tp = &t;
-	char *fields[MAX_FIELDS], *copy, *out;
-	size_t n, len, i;
-	int f;
+	char *fields[MAX_FIELDS], *copy, *out, *text = NULL, *html = NULL;
+	size_t n, len, i, text_len = 0, html_len = 0;
+	int f, rc;
 
 	if (size < 1 || size > (1u << 20) || (copy = malloc(size)) == NULL)
 		return 0;
@@ -322,23 +412,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.brand = data[0] & 2 ? field(fields, n, 3) : NULL;
 	o.contact = data[0] & 4 ? field(fields, n, 4) : NULL;
 	o.subject = data[0] & 8 ? field(fields, n, 5) : NULL;
+	o.from = data[0] & 64 ? field(fields, n, 3) : NULL;
+	o.to = data[0] & 128 ? field(fields, n, 4) : NULL;
 	o.now = t.started_at;
 	for (f = CONVO_TRANSCRIPT_TEXT; f <= CONVO_TRANSCRIPT_EMAIL; f++) {
 		o.format = (enum convo_transcript_format)f;
-		if (convo_transcript_render(&out, &len, &tp, 1, &o) != 0)
-			abort();
-		if (strlen(out) != len)
+		rc = convo_transcript_render(&out, &len, &tp, 1, &o);
+		/* Only the e-mail takes addresses, and only good ones. */
+		if (f == CONVO_TRANSCRIPT_EMAIL && ((o.from != NULL &&
+		    convo_mail_address_check(o.from) != NULL) || (o.to !=
+		    NULL && convo_mail_address_check(o.to) != NULL))) {
+			if (rc != CONVO_EUSAGE)
+				abort();
+			continue;
+		}
+		if (rc != 0 || strlen(out) != len)
 			abort();
 		if (f == CONVO_TRANSCRIPT_HTML)
 			check_html(out, len);
-		else if (f == CONVO_TRANSCRIPT_EMAIL)
+		else if (f == CONVO_TRANSCRIPT_EMAIL) {
 			check_email(out, len);
-		else if (f == CONVO_TRANSCRIPT_JSON)
+			check_email_body(out, len, text, text_len, html,
+			    html_len);
+		} else if (f == CONVO_TRANSCRIPT_JSON)
 			check_json(out, t.id);
 		else
 			check_plain(out, len, f == CONVO_TRANSCRIPT_MARKDOWN);
-		free(out);
+		if (f == CONVO_TRANSCRIPT_TEXT) {
+			text = out;
+			text_len = len;
+		} else if (f == CONVO_TRANSCRIPT_HTML) {
+			html = out;
+			html_len = len;
+		} else
+			free(out);
 	}
+	free(text);
+	free(html);
 	for (i = 0; i < n; i++)
 		check_escapers(fields[i], strlen(fields[i]));
 	free(copy);
