@@ -102,7 +102,9 @@ FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(filter-out -MMD -MP -O% -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS))
 FUZZ_OBJS = $(patsubst lib/%.c,tests/fuzz/obj/%.o, \
 	$(sort $(wildcard lib/*.c) lib/rules_default.c))
-fuzz: $(FUZZERS)
+fuzz: deps
+	@FUZZ_CC=$(FUZZ_CC) sh tests/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS)
 tests/fuzz/libconvo-fuzz.a: $(FUZZ_OBJS)
 	@echo "$(AR) rcs $@ tests/fuzz/obj/*.o"
 	@$(AR) rcs $@ $(FUZZ_OBJS)

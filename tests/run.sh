@@ -3,7 +3,8 @@
 # through the fuzz harnesses, and the command tests -- two at a time, and
 # ends with the line "N passed, M failed".  N and M count TAP assertions;
 # a test program that crashes, exits non-zero or misses its plan counts
-# as one more failure.  Run from the top of the tree by `make check`.
+# as one more failure, as does each sanitizer report (SANITIZE=1).  Run
+# from the top of the tree by `make check`.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 70
 tmp=tests/tmp
@@ -40,8 +41,15 @@ if [ "$1" = --one ]; then
 fi
 
 rm -rf "$tmp"
-mkdir -p "$tmp/log"
+mkdir -p "$tmp/log" "$tmp/sanitizer"
 export CONVO_TOP="$top" PATH="$top/cmd:$PATH"
+# Under SANITIZE=1 every report, leaks included, goes to a file of its
+# own as well as failing its program: a report from a command whose exit
+# status a test does not look at (in a pipeline, say) still fails the
+# run below.  Harmless for a build without sanitizers.
+san=$top/$tmp/sanitizer
+export ASAN_OPTIONS="detect_leaks=1:log_path=$san/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=$san/ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 # Every test as a command line: name, then the program and arguments.
 list() {
@@ -64,6 +72,13 @@ list() {
 }
 
 list | xargs -P "$JOBS" -L 1 sh tests/run.sh --one
+# Each sanitizer report is one more failure.
+for f in "$tmp"/sanitizer/*; do
+	[ -f "$f" ] || continue
+	echo "FAIL sanitizer report $f"
+	sed 's/^/    /' "$f" | head -n 40
+	echo "0 1" >"$tmp/log/sanitizer.$(basename "$f").result"
+done
 cat "$tmp"/log/*.result 2>/dev/null | awk '
 	{ p += $1; f += $2 }
 	END { printf "%d passed, %d failed\n", p, f; exit f > 0 || p == 0 }'
