@@ -129,7 +129,7 @@ test_qp(void)
 	is_str(big(mime_qp, "x\r"), "x=0D", "qp: a lone CR is encoded");
 	/* Found by fuzz_escape: the soft break started a "From " line. */
 	memset(line, 'x', 75);
-	strcpy(line + 75, "From here");
+	memcpy(line + 75, "From here", sizeof("From here"));
 	is_str(big(mime_qp, line), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\r\n=46rom here",
 	    "qp: \"From \" after a soft break is encoded");
