@@ -251,7 +251,8 @@ check_qp(const struct buf *b, const char *s, size_t n)
 		len = i - start;
 		if (len > 76)
 			abort();
-		if (len > 0 && (b->data[i - 1] == ' ' || b->data[i - 1] == '\t'))
+		if (len > 0 && (b->data[i - 1] == ' ' ||
+		    b->data[i - 1] == '\t'))
 			abort();
 		/* A lone "." ends a message for sendmail without -i. */
 		if (len == 1 && b->data[start] == '.')

@@ -189,7 +189,7 @@ count_gate(void *ctx, const char *what, enum convo_verdict v,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct convo_check checks[MAX_CHECKS];
+	struct convo_check checks[MAX_CHECKS], *c;
 	struct convo_figure *cur, *base;
 	struct convo_gates g;
 	struct tail t;
@@ -231,9 +231,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_share(expr);
 		if (n_checks < MAX_CHECKS && check_parse(&checks[n_checks],
 		    expr, msglen)) {
-			check_eval(&checks[n_checks], &cur[checks[n_checks].kpi],
-			    g.min_sample, msglen);
-			n_checks++;
+			c = &checks[n_checks++];
+			check_eval(c, &cur[c->kpi], g.min_sample, msglen);
 		}
 	}
 	for (i = 0; i < n; i++) {

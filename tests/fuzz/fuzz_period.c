@@ -9,9 +9,10 @@
  *
  * Checked:
  *   - a period resolved is not empty (but today and this-month at their
- *     first instant, and a day the zone skipped) and within range (a named one may start in the
- *     weeks before 2000 when now is just after), and its previous
- *     period (when it has one) ends before it starts;
+ *     first instant, and a day the zone skipped) and within range (a
+ *     named one may start in the weeks before 2000 when now is just
+ *     after), and its previous period (when it has one) ends before it
+ *     starts;
  *   - today, yesterday, 7d, 30d, this-month and last-month start and end
  *     at the local midnights and month starts convo_period_start gives,
  *     and are as many days or one month long;

@@ -342,7 +342,7 @@ read_input(struct input *in, const char *p, const char *end)
 		} else if (starts(line, "title "))
 			in->html.title = keep(in, line + 6, n - 6);
 		else if (starts(line, "tz ")) {
-			/* A zone's name, from the user's own TZ: no controls. */
+			/* A zone's name, the user's own TZ: no controls. */
 			for (k = 3; k < n; k++)
 				if ((unsigned char)line[k] < 0x20 ||
 				    line[k] == 0x7f)
@@ -419,7 +419,8 @@ check_figures(const cJSON *obj, const struct convo_figure *f)
 	if (!cJSON_IsObject(obj))
 		abort();
 	for (i = 0; i < convo_kpi_count(); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(obj, convo_kpi_at(i)->name);
+		v = cJSON_GetObjectItemCaseSensitive(obj,
+		    convo_kpi_at(i)->name);
 		if (f[i].is_null ? !cJSON_IsNull(v) : !cJSON_IsNumber(v) ||
 		    fabs(v->valuedouble - f[i].value) > 1e-11 *
 		    fmax(1, fabs(f[i].value)))

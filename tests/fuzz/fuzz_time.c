@@ -11,9 +11,9 @@
  * Checked:
  *   - convo_time_parse: a time read is in [CONVO_TIME_MIN,
  *     CONVO_TIME_MAX) and reads back the same from both its UTC and its
- *     local form; a bare date is the start of that local day; a text with an offset
- *     reads the same in every zone; a failure says why and leaves
- *     CONVO_TIME_NONE;
+ *     local form; a bare date is the start of that local day; a text
+ *     with an offset reads the same in every zone; a failure says why
+ *     and leaves CONVO_TIME_NONE;
  *   - convo_time_from_epoch: a time read is in range and the number in
  *     seconds or milliseconds, rounded;
  *   - convo_time_local: the instant shows the wall clock asked for,
