@@ -772,7 +772,7 @@ struct convo_period {
  *
  * The previous periods: today and this-month run to now and are
  * compared with the same stretch one day (one month) before, a month
- * cut at the end of the shorter month; yesterday, 7d and 30d with as
+ * cut at the end of the shorter month, a day at today's midnight; yesterday, 7d and 30d with as
  * many whole days just before; last-month with the month before; all
  * and a period with an open start with none; since/until with as many
  * whole days just before when both are local midnights, else with the

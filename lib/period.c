@@ -94,6 +94,22 @@ this_month(struct convo_period *p, const struct local *n, int64_t now)
 	    prev_until < start ? prev_until : start);
 }
 
+/*
+ * today runs to now, against yesterday up to the same time; cut at
+ * today's midnight when yesterday was skipped (Samoa, 2011-12-30) and
+ * its time falls into today.
+ */
+static void
+today(struct convo_period *p, const struct local *n, int64_t now)
+{
+	int64_t start = midnight(n->year, n->month, n->day, 0), prev_until;
+
+	prev_until = convo_time_local(n->year, n->month, n->day - 1, n->hour,
+	    n->min, n->sec, n->ms);
+	set(p, start, now, midnight(n->year, n->month, n->day, -1),
+	    prev_until < start ? prev_until : start);
+}
+
 /* The named periods; returns -1 for an unknown name. */
 static int
 named(struct convo_period *p, const char *name, int64_t now)
@@ -103,10 +119,7 @@ named(struct convo_period *p, const char *name, int64_t now)
 
 	to_local(&n, now);
 	if (strcmp(name, "today") == 0)
-		set(p, midnight(n.year, n.month, n.day, 0), now,
-		    midnight(n.year, n.month, n.day, -1),
-		    convo_time_local(n.year, n.month, n.day - 1, n.hour, n.min,
-		    n.sec, n.ms));
+		today(p, &n, now);
 	else if (strcmp(name, "yesterday") == 0 ||
 	    strcmp(name, "7d") == 0 || strcmp(name, "30d") == 0) {
 		days = name[0] == 'y' ? 1 : name[0] == '7' ? 7 : 30;

@@ -135,6 +135,22 @@ test_berlin(void)
 	    "this-month on the 31st: against all of February");
 }
 
+/* Samoa skipped 2011-12-30, going from UTC-10 to UTC+14. */
+static void
+test_apia(void)
+{
+	/* 2011-12-31T16:47:21.355+14:00 */
+	int64_t now = INT64_C(1325299641355), midnight = INT64_C(1325239200000);
+
+	set_tz("Pacific/Apia");
+	/* Found by fuzz_period: the previous period ran on to now. */
+	period_is("today", NULL, NULL, now, midnight, now, midnight, midnight,
+	    "today after a skipped day: an empty previous period, not today");
+	period_is("yesterday", NULL, NULL, now, midnight, midnight,
+	    INT64_C(1325152800000), midnight,
+	    "yesterday was skipped: empty, against the 29th");
+}
+
 static void
 test_units(void)
 {
@@ -170,6 +186,7 @@ main(void)
 {
 	test_utc();
 	test_berlin();
+	test_apia();
 	test_units();
 	return done_testing();
 }
