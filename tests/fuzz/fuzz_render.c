@@ -17,10 +17,12 @@
  *     event attribute can appear;
  *   - e-mail: 7-bit, CRLF line ends only, no line over 998 octets, a
  *     header of known fields and continuations only, each required
- *     field once: no CR or LF of the input reaches a header; a text and
- *     an HTML part whose quoted-printable decodes to the text and HTML
- *     renderings; refused (CONVO_EUSAGE) when --from or --to is not an
- *     address list convo_mail_address_check takes;
+ *     field once: no CR or LF of the input reaches a header; the subject
+ *     and the brand in From as mime_header_text and mime_header_phrase
+ *     write them (fuzz_escape decodes those); a text and an HTML part
+ *     whose quoted-printable decodes to the text and HTML renderings;
+ *     refused (CONVO_EUSAGE) when --from or --to is not an address list
+ *     convo_mail_address_check takes;
  *   - text and Markdown: valid UTF-8 without control characters but tab
  *     and line end; in Markdown every '<' starts an autolink;
  *   - JSON: cJSON reads it back, with the id unchanged when it was
@@ -243,6 +245,32 @@ check_email_body(const char *s, size_t n, const char *text, size_t tlen,
 		abort();
 }
 
+/*
+ * The header field name: its value must be what fn makes of value for
+ * a line that has used name's width, then suffix (fuzz_escape checks
+ * that this decodes back to the cleaned value).
+ */
+static void
+check_field(const char *s, const char *name, const char *value,
+    int (*fn)(struct buf *, const char *, size_t, size_t),
+    const char *suffix)
+{
+	struct buf want;
+	const char *at;
+
+	buf_init(&want, 1u << 24);
+	if (buf_adds(&want, "\r\n") != 0 || buf_adds(&want, name) != 0 ||
+	    fn(&want, value, strlen(value), strlen(name)) != 0 ||
+	    buf_adds(&want, suffix) != 0 || buf_adds(&want, "\r\n") != 0)
+		abort();
+	/* The field, at the start or after a line end. */
+	if (strncmp(s, want.data + 2, want.len - 2) != 0 &&
+	    ((at = strstr(s, want.data)) == NULL ||
+	    at > strstr(s, "\r\n\r\n")))
+		abort();
+	buf_release(&want);
+}
+
 /* Text and Markdown: UTF-8, no controls but tab and line end. */
 static void
 check_plain(const char *s, size_t n, int markdown)
@@ -432,6 +460,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_html(out, len);
 		else if (f == CONVO_TRANSCRIPT_EMAIL) {
 			check_email(out, len);
+			if (o.subject != NULL)
+				check_field(out, "Subject: ", o.subject,
+				    mime_header_text, "");
+			if (o.from == NULL && o.brand != NULL)
+				check_field(out, "From: ", o.brand,
+				    mime_header_phrase, " <convo@localhost>");
 			check_email_body(out, len, text, text_len, html,
 			    html_len);
 		} else if (f == CONVO_TRANSCRIPT_JSON)
