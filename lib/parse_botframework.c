@@ -718,7 +718,7 @@ activity(struct bf *b, const cJSON *obj, const struct json_ctx *c)
 	if ((rc = decode(c, &a, obj)) != 0 || !b->emit)
 		return rc;
 	id = b->rec_id != NULL ? b->rec_id : a.conv_id;
-	if (id == NULL)
+	if (id == NULL || *id == '\0')
 		return json_fail(c, "'%sconversation.id' missing", c->prefix);
 	rc = conv_get(&bc, &is_new, b, id, b->rec_id != NULL ? b->rec_source :
 	    channel_source(a.channel));
@@ -836,7 +836,7 @@ session(struct bf *b, const cJSON *rec, const cJSON *content,
 		return json_fail(c, "'%s%sactivities' missing or not an array",
 		    c->prefix, in);
 	b->rec_id = session_id(rec, acts, idbuf, sizeof(idbuf));
-	if (b->rec_id == NULL)
+	if (b->rec_id == NULL || *b->rec_id == '\0')
 		return json_fail(c, "no conversation id in the activities, "
 		    "'name' or 'conversationtranscriptid'");
 	b->rec_source = session_source(acts);

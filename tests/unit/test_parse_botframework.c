@@ -122,17 +122,23 @@ test_copilot_list(void)
 
 /* A Copilot record whose content is the JSON text of content. */
 static char *
-record(const char *content)
+record_named(const char *id, const char *name, const char *content)
 {
 	cJSON *r = cJSON_CreateObject();
 	char *s;
 
-	cJSON_AddStringToObject(r, "conversationtranscriptid", "r1");
-	cJSON_AddStringToObject(r, "name", "abc_bot");
+	cJSON_AddStringToObject(r, "conversationtranscriptid", id);
+	cJSON_AddStringToObject(r, "name", name);
 	cJSON_AddStringToObject(r, "content", content);
 	s = cJSON_PrintUnformatted(r);
 	cJSON_Delete(r);
 	return s;
+}
+
+static char *
+record(const char *content)
+{
+	return record_named("r1", "abc_bot", content);
 }
 
 static void
@@ -165,6 +171,12 @@ test_errors(void)
 	one_error("[{\"type\":\"message\",\"timestamp\":1795170615,"
 	    "\"from\":{\"role\":\"user\"},\"text\":\"hi\"}]", 0, CONVO_EDATA,
 	    "1:2: 'conversation.id' missing", "no conversation");
+	/* Found by fuzz_botframework: an empty id made a conversation. */
+	one_error("[{\"type\":\"message\",\"timestamp\":1795170615,"
+	    "\"from\":{\"role\":\"user\"},\"conversation\":{\"id\":\"\"},"
+	    "\"text\":\"hi\"}]", 0, CONVO_EDATA,
+	    "1:2: 'conversation.id' missing", "an empty conversation id");
+	is_int(got.n_rec, 0, "  hands on nothing");
 	one_error("[{\"id\":\"a\"}]", 0, CONVO_EDATA, "1:2: 'type' missing",
 	    "no type");
 	one_error("[42]", 0, CONVO_EDATA,
@@ -180,6 +192,14 @@ test_errors(void)
 	bad_record("{\"activities\":[", "1:1: 'content' is not JSON: "
 	    "unexpected end of content, array not closed at character 16",
 	    "content not JSON");
+	text = record_named("", "_bot", "{\"activities\":[{\"type\":"
+	    "\"message\",\"timestamp\":1795170615,\"from\":{\"role\":1},"
+	    "\"text\":\"hi\"}]}");
+	one_error(text, 0, CONVO_EDATA, "1:1: no conversation id in the "
+	    "activities, 'name' or 'conversationtranscriptid'",
+	    "copilot: an empty id from the name \"_bot\" is none");
+	is_int(got.n_rec, 0, "  hands on nothing");
+	free(text);
 	bad_record("{\"acts\":[]}", "1:1: 'content.activities' missing or "
 	    "not an array", "content without activities");
 	bad_record("{\"activities\":[{\"type\":\"trace\",\"valueType\":"
@@ -226,7 +246,7 @@ test_detect(void)
 	};
 	size_t i;
 
-	is_int(harness_sniff_walk(parse_botframework_sniff, "botframework"), 6,
+	is_int(harness_sniff_walk(parse_botframework_sniff, "botframework"), 7,
 	    "detect: every file of testdata/botframework");
 	for (i = 0; foreign[i] != NULL; i++)
 		is_int(parse_botframework_sniff(foreign[i], strlen(foreign[i])),
