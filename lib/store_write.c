@@ -58,9 +58,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	" ORDER BY source <> '', started_at DESC LIMIT 1",
 	[S_CONV_ADOPT] =
 	"UPDATE conversation SET source = ?2 WHERE id = ?1",
+	/* With the fields a conversation record states, as S_CONV_FIELDS. */
 	[S_CONV_INSERT] =
-	"INSERT INTO conversation (ext_id, source, user_id, started_at,"
-	" import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+	"INSERT INTO conversation (assistant, device, browser, country, region,"
+	" city, status, stated_started_at, ended_at, end_reason, csat,"
+	" stated_input_tokens, stated_output_tokens, stated_cost, ext_id,"
+	" source, user_id, started_at, import_id) VALUES (?2, ?3, ?4, ?5, ?6,"
+	" ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL THEN 'ended'"
+	" ELSE 'active' END, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?20)",
 	/*
 	 * Stated fields win over what is stored, except that a stated
 	 * "active" never reopens an ended conversation: an older export
@@ -108,8 +114,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TOUCH] =
 	"INSERT INTO temp.touched (id, is_new, changed) VALUES (?1, ?2, ?2)"
 	" ON CONFLICT (id) DO NOTHING",
+	/* (From 2, rolled up from its run, too: it must be read back now.) */
 	[S_CHANGED] =
-	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed = 0",
+	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed <> 1",
 	[S_SEEN_GET] =
 	"SELECT n FROM temp.seen WHERE k = ?1",
 	[S_SEEN_SET] =
@@ -222,6 +229,7 @@ static const char *const stmt_sql[S_COUNT] = {
 struct store_import {
 	struct convo_store *st;
 	sqlite3_stmt *s[S_COUNT];
+	struct store_run *run;	/* the records of the current conversation */
 	int64_t import_id;
 	int64_t now;
 	long messages_new;
@@ -318,6 +326,8 @@ store_import_begin(struct store_import **out, struct convo_store *st,
 	for (i = 0; rc == 0 && i < S_COUNT; i++)
 		rc = store_prepare(st, &si->s[i], stmt_sql[i]);
 	if (rc == 0)
+		rc = store_run_new(&si->run, st);
+	if (rc == 0)
 		rc = any_forgotten(si);
 	if (rc == 0)
 		rc = add_import_row(si, file);
@@ -338,6 +348,7 @@ store_import_free(struct store_import *si)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(si->s[i]);
+	store_run_free(si->run);
 	free(si->last_id);
 	free(si->last_source);
 	free(si);
@@ -412,6 +423,33 @@ user_id(int64_t *out, struct store_import *si, const char *token,
 	return found ? 0 : store_fail(si->st, SQLITE_ERROR, "no user id");
 }
 
+static void
+bind_conv_fields(sqlite3_stmt *s, int64_t conv, const struct convo_conv_fields *c)
+{
+	sqlite3_bind_int64(s, 1, conv);
+	store_bind_text(s, 2, c->assistant);
+	store_bind_text(s, 3, c->device);
+	store_bind_text(s, 4, c->browser);
+	store_bind_text(s, 5, c->country);
+	store_bind_text(s, 6, c->region);
+	store_bind_text(s, 7, c->city);
+	store_bind_text(s, 8, c->status);
+	store_bind_int(s, 9, c->started_at, CONVO_TIME_NONE);
+	store_bind_int(s, 10, c->ended_at, CONVO_TIME_NONE);
+	store_bind_text(s, 11, c->end_reason);
+	store_bind_int(s, 12, c->csat, 0);
+	store_bind_int(s, 13, c->usage.input_tokens, CONVO_NUM_NONE);
+	store_bind_int(s, 14, c->usage.output_tokens, CONVO_NUM_NONE);
+	store_bind_double(s, 15, c->usage.cost, c->usage.has_cost);
+}
+
+/* What a record that is not a conversation record states of one. */
+static const struct convo_conv_fields no_fields = {
+	.started_at = CONVO_TIME_NONE,
+	.ended_at = CONVO_TIME_NONE,
+	.usage = { CONVO_NUM_NONE, CONVO_NUM_NONE, 0, 0 }
+};
+
 static int
 conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 {
@@ -433,11 +471,13 @@ conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 	start = rec->conv.started_at != CONVO_TIME_NONE ? rec->conv.started_at :
 	    rec->msg.ts != CONVO_TIME_NONE ? rec->msg.ts :
 	    rec->ts != CONVO_TIME_NONE ? rec->ts : si->now;
-	store_bind_text(s, 1, rec->conv_id);
-	store_bind_text(s, 2, rec->source ? rec->source : "");
-	sqlite3_bind_int64(s, 3, user);
-	sqlite3_bind_int64(s, 4, start);
-	sqlite3_bind_int64(s, 5, si->import_id);
+	bind_conv_fields(s, 0, rec->kind == CONVO_REC_CONV ? &rec->conv :
+	    &no_fields);
+	store_bind_text(s, 16, rec->conv_id);
+	store_bind_text(s, 17, rec->source ? rec->source : "");
+	sqlite3_bind_int64(s, 18, user);
+	sqlite3_bind_int64(s, 19, start);
+	sqlite3_bind_int64(s, 20, si->import_id);
 	if ((rc = store_step_done(si->st, s)) != 0)
 		return rc;
 	*conv = sqlite3_last_insert_rowid(si->st->db);
@@ -557,26 +597,6 @@ conv_set_user(struct store_import *si, int64_t conv, const char *token)
 	return apply(si, s, conv);
 }
 
-static void
-bind_conv_fields(sqlite3_stmt *s, int64_t conv, const struct convo_conv_fields *c)
-{
-	sqlite3_bind_int64(s, 1, conv);
-	store_bind_text(s, 2, c->assistant);
-	store_bind_text(s, 3, c->device);
-	store_bind_text(s, 4, c->browser);
-	store_bind_text(s, 5, c->country);
-	store_bind_text(s, 6, c->region);
-	store_bind_text(s, 7, c->city);
-	store_bind_text(s, 8, c->status);
-	store_bind_int(s, 9, c->started_at, CONVO_TIME_NONE);
-	store_bind_int(s, 10, c->ended_at, CONVO_TIME_NONE);
-	store_bind_text(s, 11, c->end_reason);
-	store_bind_int(s, 12, c->csat, 0);
-	store_bind_int(s, 13, c->usage.input_tokens, CONVO_NUM_NONE);
-	store_bind_int(s, 14, c->usage.output_tokens, CONVO_NUM_NONE);
-	store_bind_double(s, 15, c->usage.cost, c->usage.has_cost);
-}
-
 static int
 conv_apply(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 {
@@ -611,13 +631,18 @@ store_import_conv(int64_t *conv, struct store_import *si,
 			if ((rc = store_step_done(si->st, s)) != 0)
 				return rc;
 		}
+		/* Ending a run may mark its conversation: forget the cache. */
+		if ((rc = store_run_start(si->run, *conv, is_new)) != 0)
+			return rc;
+		si->last_changed = 0;
 		if ((rc = cache_conv(si, rec, *conv)) != 0)
 			return rc;
 	}
 	/* The records of a forgotten conversation are dropped silently. */
 	if (*conv == CONV_FORGOTTEN)
 		return 0;
-	if (rec->kind == CONVO_REC_CONV)
+	/* A conversation created just now has the record's fields. */
+	if (rec->kind == CONVO_REC_CONV && !is_new)
 		return conv_apply(si, *conv, rec);
 	return 0;
 }
@@ -744,14 +769,39 @@ occurrence(int64_t *n, struct store_import *si, int64_t conv, int64_t ts,
 	return store_step_done(si->st, s);
 }
 
+/* Hands a message just stored to the run, for the rollups. */
+static void
+run_message(struct store_import *si, int64_t id, const struct store_msg *sm)
+{
+	const struct convo_msg_fields *m = sm->m;
+	struct store_rmsg r;
+
+	r.id = id;
+	r.ts = m->ts;
+	r.input_tokens = m->usage.input_tokens;
+	r.output_tokens = m->usage.output_tokens;
+	r.cost = m->usage.cost;
+	r.has_cost = m->usage.has_cost != 0;
+	r.role = (unsigned char)m->role;
+	r.handover = (unsigned char)sm->handover;
+	r.feedback = (unsigned char)m->feedback;
+	r.click = m->click_type != NULL;
+	r.fallback = sm->fallback != 0;
+	r.not_understood = 0;
+	r.derived = sm->handover_derived != 0;
+	store_run_message(si->run, &r);
+}
+
 static int
-msg_new(int64_t *msg_id, int *is_new, struct store_import *si, int64_t conv)
+msg_new(int64_t *msg_id, int *is_new, struct store_import *si, int64_t conv,
+    const struct store_msg *sm)
 {
 	*is_new = sqlite3_changes(si->st->db) > 0;
 	if (!*is_new)
 		return 0;
 	*msg_id = sqlite3_last_insert_rowid(si->st->db);
 	si->messages_new++;
+	run_message(si, *msg_id, sm);
 	return mark_changed(si, conv);
 }
 
@@ -768,14 +818,14 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 		return 0;
 	}
 	if ((rc = msg_insert(si, conv, nth_key(sm->key, 0), sm)) != 0 ||
-	    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
+	    (rc = msg_new(msg_id, is_new, si, conv, sm)) != 0 || *is_new)
 		return rc;
 	if ((rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, 0))) ||
 	    (rc = occurrence(&n, si, conv, ts, sm->key, ours)) != 0)
 		return rc;
 	if (n > 0) {
 		if ((rc = msg_insert(si, conv, nth_key(sm->key, n), sm)) != 0 ||
-		    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
+		    (rc = msg_new(msg_id, is_new, si, conv, sm)) != 0 || *is_new)
 			return rc;
 		rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, n));
 		if (rc != 0)
@@ -783,15 +833,16 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 	}
 	if ((rc = msg_update(si, *msg_id, sm)) != 0)
 		return rc;
-	if (sqlite3_changes(si->st->db) > 0)
-		return mark_changed(si, conv);
-	return 0;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_spoil(si->run);
+	return mark_changed(si, conv);
 }
 
 /* Adds the event row; marks the conversation changed when it is new. */
 static int
 event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
-    const char *value, int64_t msg)
+    const char *value, int64_t msg, int handover)
 {
 	sqlite3_stmt *s = si->s[S_EVENT];
 	int rc;
@@ -804,7 +855,10 @@ event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
 	sqlite3_bind_int64(s, 6, si->import_id);
 	if ((rc = store_step_done(si->st, s)) != 0)
 		return rc;
-	return sqlite3_changes(si->st->db) > 0 ? mark_changed(si, conv) : 0;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_event(si->run, ts, handover);
+	return mark_changed(si, conv);
 }
 
 static int
@@ -832,7 +886,10 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 		if ((rc = apply(si, s, conv)) != 0)
 			return rc;
 	}
-	return event_row(si, conv, rec->ts, "feedback", value, msg);
+	/* The run knows the message without its new thumbs. */
+	store_run_spoil(si->run);
+	return event_row(si, conv, rec->ts, "feedback", value, msg,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -847,7 +904,8 @@ event_csat(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	sqlite3_bind_int64(s, 3, rec->ts);
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
-	return event_row(si, conv, rec->ts, "csat", score, 0);
+	return event_row(si, conv, rec->ts, "csat", score, 0,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -861,7 +919,8 @@ event_end(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	store_bind_text(s, 3, rec->end_reason);
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
-	return event_row(si, conv, rec->ts, "end", rec->end_reason, 0);
+	return event_row(si, conv, rec->ts, "end", rec->end_reason, 0,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -889,7 +948,7 @@ store_import_event(struct store_import *si, int64_t conv,
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
-		    handover_name(rec->handover), 0);
+		    handover_name(rec->handover), 0, rec->handover);
 	case CONVO_REC_FEEDBACK:
 		return event_feedback(si, conv, rec);
 	case CONVO_REC_CSAT:
@@ -899,7 +958,8 @@ store_import_event(struct store_import *si, int64_t conv,
 		sqlite3_bind_int64(s, 1, conv);
 		if ((rc = apply(si, s, conv)) != 0)
 			return rc;
-		return event_row(si, conv, rec->ts, "survey", NULL, 0);
+		return event_row(si, conv, rec->ts, "survey", NULL, 0,
+		    CONVO_HANDOVER_NONE);
 	case CONVO_REC_END:
 		return event_end(si, conv, rec);
 	case CONVO_REC_VARIABLE:
@@ -907,6 +967,21 @@ store_import_event(struct store_import *si, int64_t conv,
 	default:
 		return CONVO_EINTERNAL;
 	}
+}
+
+/* Runs a lead statement bound by the caller; counts a lead stored. */
+static int
+lead_apply(struct store_import *si, sqlite3_stmt *s, int64_t conv,
+    int derived)
+{
+	int rc;
+
+	if ((rc = store_step_done(si->st, s)) != 0)
+		return rc;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_lead(si->run, derived);
+	return mark_changed(si, conv);
 }
 
 int
@@ -924,7 +999,7 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 		sqlite3_bind_int64(s, 2, ts);
 		store_bind_text(s, 3, email);
 		store_bind_text(s, 4, phone);
-		return apply(si, s, conv);
+		return lead_apply(si, s, conv, 1);
 	}
 	/* Stated leads are told apart by their contents (NUL-separated). */
 	key = hash64(key, name ? name : "", name ? strlen(name) + 1 : 0);
@@ -941,7 +1016,7 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	store_bind_text(s, 4, email);
 	store_bind_text(s, 5, phone);
 	sqlite3_bind_int64(s, 6, (int64_t)key);
-	return apply(si, s, conv);
+	return lead_apply(si, s, conv, 0);
 }
 
 static const char sql_touched_counts[] =
@@ -960,7 +1035,8 @@ store_import_finish(struct convo_import_result *res, struct store_import *si,
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = store_rollup(si->st)) != 0)
+	if ((rc = store_run_end(si->run)) != 0 ||
+	    (rc = store_rollup(si->st)) != 0)
 		return rc;
 	if ((rc = store_prepare(si->st, &s, sql_touched_counts)) != 0)
 		return rc;
