@@ -269,7 +269,7 @@ convo_import_file(struct convo_import_result *out, struct convo_store *st,
 	im.opt = opt;
 	im.rd = rd;
 	im.name = name;
-	if ((rc = store_begin(st)) != 0)
+	if ((rc = store_begin_import(st)) != 0)
 		goto done;
 	rc = store_import_begin(&im.si, st, name, opt->now);
 	if (rc == 0)
@@ -277,8 +277,7 @@ convo_import_file(struct convo_import_result *out, struct convo_store *st,
 	store_import_free(im.si);
 	if (rc == 0 && !opt->dry_run)
 		rc = store_commit(st);
-	else
-		store_rollback(st);
+	store_end_import(st);
 	if (rc == 0 && out->skipped > 0)
 		rc = CONVO_EDATA;
 done:

@@ -471,9 +471,10 @@ int rules_find_contacts(char **email, char **phone,
 
 /*
  * store_write.c: the writes of one import, all inside one transaction
- * that the caller opens with store_begin() and ends with store_commit()
- * or store_rollback().  Conversations are found by id and source; the
- * rollups of every conversation the import touched are recomputed by
+ * that the caller opens with store_begin_import() and ends with
+ * store_commit() (or not) and then store_end_import(), which rolls back
+ * what was not committed.  Conversations are found by id and source; the
+ * rollups of every conversation the import changed are computed by
  * store_import_finish().
  */
 struct store_import;
@@ -481,6 +482,9 @@ struct store_import;
 int store_begin(struct convo_store *st);
 int store_commit(struct convo_store *st);
 void store_rollback(struct convo_store *st);
+/* BEGIN IMMEDIATE with foreign keys off; store_end_import() restores. */
+int store_begin_import(struct convo_store *st);
+void store_end_import(struct convo_store *st);
 
 /* Prepares the statements and adds the import log row. */
 int store_import_begin(struct store_import **out, struct convo_store *st,
