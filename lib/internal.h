@@ -354,8 +354,12 @@ const char *feedback_name(enum convo_feedback f);
  *
  * Error handling: after parse_error(), a parser returns CONVO_EDATA unless
  * p->skip_bad is set, in which case it moves on to the next record (the
- * next line, row, array element or message) and carries on.  A sink error
- * (non-zero return) is returned at once and ends the parse.
+ * next line, row, array element or message) and carries on.  With
+ * skip_bad, a parser that skips a unit larger than a record (a whole
+ * conversation document) hands on nothing of it; without, what came
+ * before the error may have been handed on, and the caller discards it
+ * all (the importer rolls the file back).  A sink error (non-zero
+ * return) is returned at once and ends the parse.
  */
 struct parser {
 	struct reader *rd;

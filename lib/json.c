@@ -910,10 +910,16 @@ json_conversation(struct json_ctx *c, const cJSON *obj)
 	if (!cJSON_IsObject(obj))
 		return json_fail(c, "expected a conversation object, found %s",
 		    json_type_name(obj));
-	/* Check everything first: a bad conversation hands on nothing. */
-	c->emit = 0;
-	if ((rc = walk(c, obj)) != 0)
-		return rc;
+	/*
+	 * With skip_bad, everything is checked first: a bad conversation
+	 * hands on nothing.  Without, its first error ends the import and
+	 * undoes what it handed on, so one walk does.
+	 */
+	if (c->p->skip_bad) {
+		c->emit = 0;
+		if ((rc = walk(c, obj)) != 0)
+			return rc;
+	}
 	c->emit = 1;
 	return walk(c, obj);
 }
