@@ -560,6 +560,7 @@ struct sha256 {
 	uint64_t n;
 	unsigned char block[64];
 	size_t used;
+	int fast;	/* the processor's SHA instructions are used */
 };
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);
