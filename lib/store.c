@@ -146,9 +146,30 @@ store_query_int(struct convo_store *st, const char *sql, int64_t *out)
 	return 0;
 }
 
+/* Reads the schema version into *out; one newer than ours is refused. */
+static int
+read_version(struct convo_store *st, int64_t *out, int latest)
+{
+	int rc;
+
+	if ((rc = store_query_int(st, "PRAGMA user_version", out)) != 0)
+		return rc;
+	if (*out > latest) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: database "
+		    "schema version %lld is newer than this convo's (%d): "
+		    "upgrade convo", st->path, (long long)*out, latest);
+		return CONVO_ESCHEMA;
+	}
+	return 0;
+}
+
 /*
  * Brings the schema up to date in one transaction.  A version-0 database
- * with tables of its own is not ours and is left alone.
+ * with tables of its own is not ours and is left alone.  The version is
+ * read again under the write lock: commands started at once on a new
+ * database all find version 0, and all but the first wait for the lock
+ * while the first creates the schema, which they must then not take for
+ * a foreign one.
  */
 static int
 migrate(struct convo_store *st)
@@ -157,19 +178,17 @@ migrate(struct convo_store *st)
 	int rc, v, latest = convo_store_schema_version();
 	char pragma[64];
 
-	if ((rc = store_query_int(st, "PRAGMA user_version", &version)) != 0)
+	if ((rc = read_version(st, &version, latest)) != 0 ||
+	    version == latest)
 		return rc;
-	if (version > latest) {
-		snprintf(st->errmsg, sizeof(st->errmsg), "%s: database "
-		    "schema version %lld is newer than this convo's (%d): "
-		    "upgrade convo", st->path, (long long)version, latest);
-		return CONVO_ESCHEMA;
-	}
-	if (version == latest)
-		return 0;
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	rc = store_query_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
+	if ((rc = read_version(st, &version, latest)) == 0 &&
+	    version == latest)
+		return store_exec(st, "COMMIT");
+	if (rc == 0)
+		rc = store_query_int(st, "SELECT count(*) FROM sqlite_schema",
+		    &tables);
 	if (rc == 0 && version == 0 && tables > 0) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "%s: not a convo "
 		    "database: it has tables but no convo schema version",
