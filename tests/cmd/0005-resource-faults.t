@@ -24,7 +24,7 @@ sed 1,300d gen.jsonl >big.jsonl
 convo-import -q base.jsonl || exit 1
 cp convo.db base.db
 dump >base.sql
-convo-stats --json --period all >base.json
+convo-stats --json --period all "$NOW" >base.json
 
 restore() {
 	rm -f convo.db convo.db-wal convo.db-shm
@@ -47,7 +47,7 @@ cmd_of() {
 	import)		echo "convo-import -q big.jsonl" ;;
 	end-stale)	echo "convo-end-stale -q $NOW" ;;
 	delete)		echo "convo-delete -q --older-than 1 $NOW" ;;
-	stats)		echo "convo-stats --json --period all" ;;
+	stats)		echo "convo-stats --json --period all $NOW" ;;
 	esac
 }
 # The file named before the database in an import's message.

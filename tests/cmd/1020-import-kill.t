@@ -16,7 +16,9 @@ KILLS=50
 head -n 100 gen.jsonl >base.jsonl
 sed 1,100d gen.jsonl >file.jsonl
 convo-import -q base.jsonl || exit 1
-stats() { convo-stats --json --period all; }
+# The figures of all time, with "now" fixed: they cannot move while
+# the test runs.
+stats() { convo-stats --json --period all --now=2026-11-02T06:00:00Z; }
 stats >before.json
 cp "$CONVO_DB" base.db
 B=$(sql 'SELECT count(*) FROM conversation')
