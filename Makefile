@@ -108,10 +108,11 @@ $(FUZZ_REPLAY): %-replay: %.o tests/fuzz/replay.o libconvo.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.o libconvo.a $(DEP_LIBS)
 
 check: all
-	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY) tests/gen/gen
 	@sh tests/run.sh
 
-# The benchmark's data generator (a test tool, not installed).
+# The data generator of the benchmark and of the crash and resource
+# tests (a test tool, not installed).
 tests/gen/gen: tests/gen/gen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 

@@ -126,12 +126,18 @@ enum convo_open_mode {
  * schema.  Returns CONVO_ENOENT when a READ database is missing,
  * CONVO_ESCHEMA when it was written by a newer version or is not a convo
  * database, CONVO_ECREATE when it cannot be created or opened.  On
- * failure *out is NULL and err (errlen bytes) says why.
+ * failure *out is NULL and err (errlen bytes) says why, after the path:
+ * "convo.db: file is not a database".  Commands that open a new database
+ * at once all succeed: the schema is created once.
  */
 int convo_store_open(struct convo_store **out, char *err, size_t errlen,
     const char *path, enum convo_open_mode mode, int busy_ms);
 
-/* The latest error text of the store, borrowed. Never NULL. */
+/*
+ * The latest error text of the store, borrowed; never NULL.  A database
+ * error names the database first: "convo.db: database error: database
+ * or disk is full".
+ */
 const char *convo_store_errmsg(const struct convo_store *st);
 
 /* Closes the store; NULL is a no-op. */

@@ -64,13 +64,7 @@ derive(struct store_msg *sm, const struct convo_rules *rules)
 	if (m->handover != CONVO_HANDOVER_NONE || m->role != CONVO_ROLE_USER ||
 	    rules == NULL)
 		return;
-	if ((m->click_title != NULL && rules_is_operator(rules, m->click_title,
-	    strlen(m->click_title))) || (m->click_target != NULL &&
-	    rules_is_operator(rules, m->click_target, strlen(m->click_target))))
-		sm->handover = CONVO_HANDOVER_OPERATOR_BUTTON;
-	else if (m->click_type == NULL && m->text != NULL &&
-	    rules_is_handover(rules, m->text, m->text_len))
-		sm->handover = CONVO_HANDOVER_DIRECT;
+	sm->handover = rules_handover_of(rules, m);
 	sm->handover_derived = sm->handover != CONVO_HANDOVER_NONE;
 }
 

@@ -467,6 +467,15 @@ int rules_is_handover(const struct convo_rules *r, const char *text,
 int rules_is_operator(const struct convo_rules *r, const char *text,
     size_t len);
 /*
+ * The handover a user message carries once imported: the stated one,
+ * else what the rules derive from its click or text (r may be NULL);
+ * CONVO_HANDOVER_NONE for other roles.  The adapters ask it so that a
+ * platform's own handover signal after such a message adds no second
+ * request.
+ */
+enum convo_handover rules_handover_of(const struct convo_rules *r,
+    const struct convo_msg_fields *m);
+/*
  * Finds the first e-mail address and phone number in text; each out
  * string is malloc'd (the caller frees) or NULL when there is none.
  */

@@ -11,17 +11,20 @@
 
 struct convo_store {
 	sqlite3 *db;
+	char *path;		/* the database file, named in errors */
 	char errmsg[512];	/* the latest error, for convo_store_errmsg() */
 	char dbmsg[256];	/* SQLite's own words for it, kept past a
 				   ROLLBACK that clears sqlite3_errmsg() */
+	int dir_why;		/* dbmsg says the directory cannot be written */
 };
 
 /* The SQL taking a database from version from to from + 1, or NULL. */
 const char *store_migration(int from);
 
 /*
- * Records the database's error message for rc (prefixed with what) and
- * returns the matching status: CONVO_EBUSY for a lock, else CONVO_EDB.
+ * Records the database's error message for rc as "path: what: reason"
+ * and returns the matching status: CONVO_EBUSY for a lock, CONVO_ENOMEM,
+ * else CONVO_EDB.
  */
 int store_fail(struct convo_store *st, int rc, const char *what);
 

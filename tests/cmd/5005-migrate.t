@@ -76,8 +76,8 @@ sqlite3 -batch "$CONVO_DB" <"$td/db/v1.sql"
 sql 'PRAGMA user_version = 4'
 run convo-list
 status_is 73 "a version-4 database: exit 73"
-err_is "a version-4 database: upgrade convo" <<'EOF'
-convo-list: database schema version 4 is newer than this convo's (3): upgrade convo
+err_is "a version-4 database: upgrade convo" <<EOF
+convo-list: $CONVO_DB: database schema version 4 is newer than this convo's (3): upgrade convo
 EOF
 run convo-delete --user v-ana
 status_is 73 "convo-delete refuses it too"
