@@ -483,6 +483,44 @@ int rules_find_contacts(char **email, char **phone,
     const struct convo_rules *r, const char *text, size_t len);
 
 /*
+ * import_queue.c: the records of one import between the parser and the
+ * store: the parsing side puts items (copied, strings and all), the
+ * storing side gets them in the same order through store, either in a
+ * thread of its own (import_queue_drain()) or, unthreaded, from inside
+ * import_queue_put() whenever a batch is full.
+ */
+struct import_item {
+	struct convo_rec rec;	/* MSG: msg.text is the text to store */
+	/* MSG: what the rules derived, on the parsing side. */
+	uint64_t key;		/* identity hash (see import.c) */
+	int fallback;		/* 0 or 1 */
+	int fallback_derived;	/* 1: the rules decided fallback */
+	enum convo_handover handover;
+	int handover_derived;	/* 1: the rules found the handover */
+	const char *email;	/* a contact the visitor typed, or NULL */
+	const char *phone;
+};
+typedef int (*import_store_fn)(void *ctx, const struct import_item *it);
+struct import_queue;
+
+int import_queue_new(struct import_queue **out, int threaded,
+    import_store_fn store, void *ctx);
+void import_queue_free(struct import_queue *q);
+/*
+ * Parsing side: copies it into the queue.  Returns what storing failed
+ * with, if it did: then the parse must stop.
+ */
+int import_queue_put(struct import_queue *q, const struct import_item *it);
+/*
+ * Parsing side, last: status 0 hands on what is left; any other status
+ * (the parse failed, and the import will be rolled back) lets the
+ * storing side stop at once.  Returns status, else a storing failure.
+ */
+int import_queue_close(struct import_queue *q, int status);
+/* Storing side, threaded: stores until the queue is closed and empty. */
+int import_queue_drain(struct import_queue *q);
+
+/*
  * store_write.c: the writes of one import, all inside one transaction
  * that the caller opens with store_begin_import() and ends with
  * store_commit() (or not) and then store_end_import(), which rolls back
