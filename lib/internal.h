@@ -49,8 +49,9 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b);
 
 /*
- * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL
- * and control characters other than tab and newline replaced by U+FFFD;
+ * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL,
+ * control characters other than tab and newline (C1 too), U+2028, U+2029
+ * and the bidi embeddings, overrides and isolates replaced by U+FFFD;
  * esc_html() also writes & < > " ' as entities, so its output is safe in
  * HTML text and in quoted attribute values.  Return as buf_add().
  */
@@ -63,6 +64,8 @@ int esc_html(struct buf *b, const char *s, size_t n);
  */
 int esc_json(struct buf *b, const char *s, size_t n);
 int esc_markdown(struct buf *b, const char *s, size_t n);
+/* esc_text() with tab and LF made spaces: text kept on one line. */
+int esc_line(struct buf *b, const char *s, size_t n);
 
 /*
  * MIME (RFC 2045, 2047), in escape.c.  mime_qp() appends s as
