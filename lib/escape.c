@@ -4,7 +4,7 @@
  * every escaper replaces invalid UTF-8, NUL and the other control
  * characters except tab and newline, C1 controls included, with U+FFFD,
  * so that nothing a reader or a terminal could trip over is passed on;
- * and so the characters that reorder text on screen (see disguise()).
+ * and so the characters that reorder text on screen (see utf8_disguise()).
  */
 #include <string.h>
 
@@ -32,18 +32,17 @@ html_entity(unsigned char c)
 }
 
 /*
- * The length of the character at s[0..n), valid UTF-8, when it is one
- * that moves or hides text, else 0: a C1 control (U+0080 to U+009F, NEL
- * and CSI among them), the line and paragraph separators (U+2028,
- * U+2029), a bidi embedding or override (U+202A to U+202E) or isolate
- * (U+2066 to U+2069).  A visitor's RLO would show "gnp.exe" to staff as
- * "exe.png"; no chat needs them, the bidi algorithm orders right-to-left
- * text without them.  The marks LRM, RLM and ALM reorder only neutral
+ * C1 controls, U+2028, U+2029, the bidi embeddings, overrides and
+ * isolates.  A visitor's RLO would show "gnp.exe" to staff as "exe.png";
+ * no chat needs them, the bidi algorithm orders right-to-left text
+ * without them.  The marks LRM, RLM and ALM reorder only neutral
  * characters, and right-to-left text uses them: they stay.
  */
-static size_t
-disguise(const unsigned char *s, size_t n)
+size_t
+utf8_disguise(const char *p, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)p;
+
 	if (s[0] == 0xc2)
 		return n >= 2 && s[1] < 0xa0 ? 2 : 0;
 	if (s[0] != 0xe2 || n < 3)
@@ -64,7 +63,7 @@ add_valid(struct buf *b, const char *s, size_t n, int html)
 
 	for (i = 0; i < n; i++) {
 		len = 1;
-		if (u[i] >= 0x80 && (len = disguise(u + i, n - i)) == 0)
+		if (u[i] >= 0x80 && (len = utf8_disguise(s + i, n - i)) == 0)
 			continue;
 		if (u[i] < 0x80 && u[i] >= 0x20 && u[i] != 0x7f &&
 		    !(html && html_entity(u[i])))

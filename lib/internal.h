@@ -210,6 +210,14 @@ void reader_sha256_hex(struct reader *r, char hex[65]);
 /* Checks UTF-8: returns 0, or the 1-based byte offset of the first bad byte. */
 size_t utf8_check(const char *s, size_t len);
 /*
+ * In escape.c: the length of the character at s[0..n), valid UTF-8, when
+ * it is one that moves or hides text, else 0: a C1 control (U+0080 to
+ * U+009F, NEL and CSI among them), the line and paragraph separators
+ * (U+2028, U+2029), a bidi embedding or override (U+202A to U+202E) or
+ * isolate (U+2066 to U+2069).
+ */
+size_t utf8_disguise(const char *s, size_t n);
+/*
  * The bytes at the end of s (0 to 3) that start a UTF-8 sequence which
  * len cuts short, for checking a stream chunk by chunk: the caller holds
  * them back until the rest arrives.  Whether the whole sequence is valid
