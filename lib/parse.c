@@ -157,22 +157,32 @@ feedback_name(enum convo_feedback f)
 	return (size_t)f < NELEM(feedback_names) ? feedback_names[f] : "";
 }
 
+/*
+ * A diagnostic quotes the input, which may hold anything valid UTF-8
+ * allows: it is handed on as one line of clean text (esc_line()), so that
+ * no terminal escape, RLO or line end reaches the terminal or forges a
+ * line; a message cut short ends in U+FFFD rather than half a character.
+ */
 static void
 report(struct parser *p, enum convo_severity sev, long line, long col,
     const char *fmt, va_list ap)
 {
 	struct convo_diag d;
+	struct buf clean;
 	char msg[512];
 
 	if (p->diag == NULL)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_init(&clean, 4 * sizeof(msg));
 	d.file = p->file;
 	d.line = line;
 	d.col = col;
 	d.severity = sev;
-	d.message = msg;
+	d.message = esc_line(&clean, msg, strlen(msg)) == 0 && clean.data ?
+	    clean.data : "out of memory";
 	p->diag(p->diag_ctx, &d);
+	buf_release(&clean);
 }
 
 int

@@ -386,6 +386,7 @@ static int
 keep_as_variable(struct csv *c, size_t i, const char *why)
 {
 	struct column *col = &c->cols[i];
+	char buf[MAX_SHOWN + 4];
 
 	col->var = col->name;
 	if (strncasecmp(col->name, "variables", 9) == 0 &&
@@ -395,7 +396,7 @@ keep_as_variable(struct csv *c, size_t i, const char *why)
 		return 0;
 	}
 	return parse_warning(c->p, c->row_line, 0,
-	    "%s column '%s' kept as a variable", why, col->name);
+	    "%s column '%s' kept as a variable", why, shown(buf, col->name));
 }
 
 /* Names column i from its header cell and finds what it holds. */

@@ -10,6 +10,8 @@
 
 #include "internal.h"
 #include "tap.h"
+
+#define FFFD "\xef\xbf\xbd"
 #include "parse_harness.h"
 
 static void
@@ -434,6 +436,45 @@ test_limits(void)
 	free(big);
 }
 
+/*
+ * A diagnostic quotes the input, but is one line of clean text: a
+ * terminal escape, a bell, RLO or a line end in a quoted cell cannot
+ * reach the terminal or forge a line; a header name is cut as a cell is.
+ */
+static void
+test_hostile_diag(void)
+{
+	char *big;
+	int rc;
+
+	rc = run("conversation_id,ts,role,text,x\x1b[2J\xe2\x80\xae\n"
+	    "c1,2026-11-20T10:30:15Z,\"us\x1b]0;pwn\x07\nconvo-import: x\","
+	    "hi,1\n", 0);
+	is_int(rc, CONVO_EDATA, "hostile diagnostic: status");
+	is_int(got.n_diag, 2, "hostile diagnostic: a warning and an error");
+	is_str(got.diag[0], "1:0: warning: unknown column 'x" FFFD "[2J" FFFD
+	    "' kept as a variable", "  ESC and RLO in a header name are U+FFFD");
+	is_str(got.diag[1], "2:0: unknown role 'us" FFFD "]0;pwn" FFFD
+	    " convo-import: x' in column 'role' (expected user, assistant, "
+	    "agent or system)", "  ESC, BEL, LF in a cell: U+FFFD and a space");
+
+	big = malloc(3 * 300 + 64);
+	strcpy(big, "conversation_id,ts,role,text,");
+	for (rc = 0; rc < 300; rc++)
+		strcat(big, "\xc3\xa9");
+	strcat(big, "\nc1,2026-11-20T10:30:15Z,user,hi,\n");
+	rc = run(big, 0);
+	is_int(rc, 0, "long header name: status");
+	is_str(got.n_diag ? got.diag[0] : NULL, "1:0: warning: unknown column "
+	    "'\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9...' kept as a variable",
+	    "  a long header name is cut after 60 bytes, at a character");
+	free(big);
+}
+
 static void
 test_sink_error(void)
 {
@@ -490,6 +531,7 @@ main(void)
 	test_quotes();
 	test_reader_errors();
 	test_limits();
+	test_hostile_diag();
 	test_sink_error();
 	test_sniff();
 	test_local_time();
