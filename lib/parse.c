@@ -208,9 +208,38 @@ parse_warning(struct parser *p, long line, long col, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Whether id holds a control character (C0, DEL, C1): an id is what a
+ * command line, convo-list --ids and a pipe pass around, and one with a
+ * line end or an escape could be neither typed nor read back.
+ */
+static int
+bad_id(const char *id)
+{
+	const unsigned char *u = (const unsigned char *)id;
+
+	for (; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f || (*u == 0xc2 && u[1] >= 0x80 &&
+		    u[1] < 0xa0))
+			return 1;
+	return 0;
+}
+
 int
 parse_emit(struct parser *p, const struct convo_rec *rec)
 {
+	size_t n;
+
+	if (rec->conv_id != NULL && bad_id(rec->conv_id)) {
+		/* Quoted up to 40 bytes, cut at a character. */
+		n = strnlen(rec->conv_id, 41);
+		if (n > 40)
+			for (n = 40; n > 0 &&
+			    ((unsigned char)rec->conv_id[n] & 0xc0) == 0x80; n--)
+				;
+		return parse_error(p, rec->line, 0, "control character in the "
+		    "conversation id '%.*s'", (int)n, rec->conv_id);
+	}
 	p->n_records++;
 	return p->sink(p->sink_ctx, rec);
 }

@@ -473,6 +473,25 @@ test_hostile_diag(void)
 	    "\xc3\xa9\xc3\xa9...' kept as a variable",
 	    "  a long header name is cut after 60 bytes, at a character");
 	free(big);
+
+	/* An id that no command line or pipe could pass: refused. */
+	rc = run("conversation_id,ts,role,text\n"
+	    "c1\r,2026-11-20T10:30:15Z,user,a\n"
+	    "\"c2\nc3\",2026-11-20T10:30:16Z,user,b\n"
+	    "c4\xc2\x9b,2026-11-20T10:30:17Z,user,c\n"
+	    "c5\xe2\x80\xae,2026-11-20T10:30:18Z,user,d\n", 1);
+	is_int(rc, CONVO_EDATA, "control in an id: skipped with skip_bad");
+	is_int(got.n_bad, 3, "control in an id: three bad rows");
+	is_int(got.n_diag, 3, "control in an id: three diagnostics");
+	is_str(got.diag[0], "2:0: control character in the conversation id "
+	    "'c1" FFFD "'", "  CR, at the row");
+	is_str(got.diag[1], "3:0: control character in the conversation id "
+	    "'c2 c3'", "  a line end, at the row's first line");
+	is_str(got.diag[2], "5:0: control character in the conversation id "
+	    "'c4" FFFD "'", "  a C1 control");
+	is_int(got.n_rec, 2, "control in an id: only the RLO one stored");
+	is_str(got.rec[1], "msg 6 c5\xe2\x80\xae @2026-11-20T10:30:18Z user 'd'",
+	    "  RLO is no control: the renderers show it as U+FFFD");
 }
 
 static void
