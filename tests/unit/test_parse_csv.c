@@ -423,6 +423,11 @@ test_limits(void)
 	is_int(rc, CONVO_EDATA, "long row: status");
 	is_str(got.n_diag ? got.diag[0] : NULL, "2:0: row longer than 8 MiB",
 	    "long row: at its first line");
+	is_int(got.n_diag, 1, "long row: its other lines are no rows");
+	is_int(got.n_bad, 1, "long row: one bad record");
+	is_str(got.n_rec ? got.rec[got.n_rec - 1] : NULL,
+	    "msg 12 c1 @2026-11-20T10:30:16Z user 'ok'",
+	    "long row: the next row is read");
 	free(big);
 
 	big = malloc(5000 * 3 + 1);
@@ -445,6 +450,7 @@ static void
 test_hostile_diag(void)
 {
 	char *big;
+	size_t n, i;
 	int rc;
 
 	rc = run("conversation_id,ts,role,text,x\x1b[2J\xe2\x80\xae\n"
@@ -459,10 +465,10 @@ test_hostile_diag(void)
 	    "agent or system)", "  ESC, BEL, LF in a cell: U+FFFD and a space");
 
 	big = malloc(3 * 300 + 64);
-	strcpy(big, "conversation_id,ts,role,text,");
-	for (rc = 0; rc < 300; rc++)
-		strcat(big, "\xc3\xa9");
-	strcat(big, "\nc1,2026-11-20T10:30:15Z,user,hi,\n");
+	n = (size_t)snprintf(big, 64, "conversation_id,ts,role,text,");
+	for (i = 0; i < 300; i++, n += 2)
+		memcpy(big + n, "\xc3\xa9", 2);
+	snprintf(big + n, 64, "\nc1,2026-11-20T10:30:15Z,user,hi,\n");
 	rc = run(big, 0);
 	is_int(rc, 0, "long header name: status");
 	is_str(got.n_diag ? got.diag[0] : NULL, "1:0: warning: unknown column "
