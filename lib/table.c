@@ -363,19 +363,18 @@ json_valid(FILE *fp, const unsigned char *p, size_t n)
 	unsigned long cp;
 
 	for (i = 0; i < n; i += len) {
-		len = p[i] >= 0x80 ? utf8_disguise((const char *)p + i,
-		    n - i) : 1;
-		if (len == 2)
-			cp = (p[i] & 0x1fUL) << 6 | (p[i + 1] & 0x3f);
-		else if (len == 3)
-			cp = (p[i] & 0x0fUL) << 12 | (p[i + 1] & 0x3fUL) << 6 |
-			    (p[i + 2] & 0x3f);
-		else
-			cp = p[i];
+		len = p[i] < 0x80 ? 1 : utf8_disguise((const char *)p + i,
+		    n - i);
 		if (len == 0) {
+			/* Any other character, or a byte of one. */
 			fputc(p[i], fp);
 			len = 1;
-		} else if (cp == '"' || cp == '\\')
+			continue;
+		}
+		cp = len == 1 ? p[i] : len == 2 ? (p[i] & 0x1fUL) << 6 |
+		    (p[i + 1] & 0x3f) : (p[i] & 0x0fUL) << 12 |
+		    (p[i + 1] & 0x3fUL) << 6 | (p[i + 2] & 0x3f);
+		if (cp == '"' || cp == '\\')
 			fprintf(fp, "\\%c", (int)cp);
 		else if (cp == '\n')
 			fputs("\\n", fp);
