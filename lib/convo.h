@@ -308,11 +308,18 @@ const char *convo_table_cell(const struct convo_table *t, size_t row,
 /*
  * Prints the table to fp.  A null cell shows as "-" in a table, empty in
  * CSV/TSV, null in JSON.  max_width > 0 cuts the last column of a table
- * so that lines fit (a terminal's width); 0 never cuts.
+ * so that lines fit (a terminal's width); 0 never cuts.  Cells are shown
+ * inert: in a table and TSV tabs and line ends are spaces, and there and
+ * in CSV other controls, the characters that reorder text and bytes that
+ * are not UTF-8 are U+FFFD; JSON escapes them (convo_json_string()).
  */
 void convo_table_print(FILE *fp, const struct convo_table *t,
     enum convo_output how, size_t max_width);
-/* Writes s as a JSON string literal, escaped. */
+/*
+ * Writes s as a JSON string literal, escaped: controls, C1 controls,
+ * U+2028, U+2029 and the bidi controls as \u escapes, bytes that are not
+ * UTF-8 as U+FFFD.
+ */
 void convo_json_string(FILE *fp, const char *s);
 
 /*

@@ -49,8 +49,9 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b);
 
 /*
- * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL
- * and control characters other than tab and newline replaced by U+FFFD;
+ * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL,
+ * control characters other than tab and newline (C1 too), U+2028, U+2029
+ * and the bidi embeddings, overrides and isolates replaced by U+FFFD;
  * esc_html() also writes & < > " ' as entities, so its output is safe in
  * HTML text and in quoted attribute values.  Return as buf_add().
  */
@@ -63,6 +64,8 @@ int esc_html(struct buf *b, const char *s, size_t n);
  */
 int esc_json(struct buf *b, const char *s, size_t n);
 int esc_markdown(struct buf *b, const char *s, size_t n);
+/* esc_text() with tab and LF made spaces: text kept on one line. */
+int esc_line(struct buf *b, const char *s, size_t n);
 
 /*
  * MIME (RFC 2045, 2047), in escape.c.  mime_qp() appends s as
@@ -206,6 +209,14 @@ void reader_sha256_hex(struct reader *r, char hex[65]);
 
 /* Checks UTF-8: returns 0, or the 1-based byte offset of the first bad byte. */
 size_t utf8_check(const char *s, size_t len);
+/*
+ * In escape.c: the length of the character at s[0..n), valid UTF-8, when
+ * it is one that moves or hides text, else 0: a C1 control (U+0080 to
+ * U+009F, NEL and CSI among them), the line and paragraph separators
+ * (U+2028, U+2029), a bidi embedding or override (U+202A to U+202E) or
+ * isolate (U+2066 to U+2069).
+ */
+size_t utf8_disguise(const char *s, size_t n);
 /*
  * The bytes at the end of s (0 to 3) that start a UTF-8 sequence which
  * len cuts short, for checking a stream chunk by chunk: the caller holds
