@@ -35,6 +35,10 @@ int store_prepare(struct convo_store *st, sqlite3_stmt **out,
 /* Reads the one integer that sql returns into *out (0 when no row). */
 int store_query_int(struct convo_store *st, const char *sql, int64_t *out);
 
+/* Binds what a conversation record states from index first on (14). */
+void store_bind_stated(sqlite3_stmt *s, int first,
+    const struct convo_conv_fields *c);
+
 /* Runs SQL without results. */
 int store_exec(struct convo_store *st, const char *sql);
 
@@ -113,12 +117,27 @@ struct store_run;
 int store_run_new(struct store_run **out, struct convo_store *st);
 void store_run_free(struct store_run *run);
 /*
- * Ends the current run, rolling its conversation up if it is complete,
- * and starts one for conv (0: records that are dropped).
+ * A conversation an import created but has not inserted yet: its run's
+ * end inserts it, with its rollups (store_write.c, struct pending).
  */
-int store_run_start(struct store_run *run, int64_t conv, int complete);
-/* Ends the current run, as store_run_start() does. */
-int store_run_end(struct store_run *run);
+struct store_pending {
+	const char *ext_id, *source;
+	int64_t user_id;
+	int64_t start;		/* the placeholder start_at, see conv_insert */
+	int64_t import_id;
+	const struct convo_conv_fields *stated;
+};
+
+/* Starts a run for conv (0: records that are dropped). */
+void store_run_start(struct store_run *run, int64_t conv, int complete);
+/* Whether the current run has seen everything of its conversation. */
+int store_run_complete(const struct store_run *run);
+/*
+ * Ends the current run: a complete run rolls its conversation up, and
+ * inserts it (p) or updates it (p NULL).  An incomplete run must not
+ * have a pending conversation: it is read back later.
+ */
+int store_run_end(struct store_run *run, const struct store_pending *p);
 /* The run's conversation must be read back: it changed otherwise. */
 void store_run_spoil(struct store_run *run);
 /* A message stored for the first time. */

@@ -82,6 +82,33 @@ static const char sql_update[] =
 	" cost = coalesce(stated_cost, ?30, 0)"
 	" WHERE id = ?1";
 
+/*
+ * A conversation created by the run, with its stated fields (?36 to ?49,
+ * store_bind_stated()) and its rollups (?1 to ?30, as sql_update): what
+ * inserting it as stated and then updating it would give.  ?35 is the
+ * placeholder start.
+ */
+static const char sql_insert[] =
+	"INSERT INTO conversation (id, ext_id, source, user_id, import_id,"
+	" assistant, device, browser, country, region, city, status,"
+	" stated_started_at, ended_at, end_reason, csat, stated_input_tokens,"
+	" stated_output_tokens, stated_cost, started_at, last_activity_at,"
+	" n_user, n_assistant, n_agent, n_system, n_typed, n_clicks,"
+	" n_fallbacks, n_not_understood, n_feedback_up, n_feedback_down,"
+	" n_handover_direct, n_handover_after_fallback,"
+	" n_handover_operator_button, n_handovers, n_leads, first_message_at,"
+	" last_message_at, first_user_at, last_user_at, first_handover_at,"
+	" first_response_ms, agent_pickup_ms, last_role, last_fallback,"
+	" opening_message_id, input_tokens, output_tokens, cost)"
+	" VALUES (?1, ?31, ?32, ?33, ?34, ?36, ?37, ?38, ?39, ?40, ?41,"
+	" CASE WHEN ?42 = 'ended' OR ?44 IS NOT NULL THEN 'ended'"
+	" ELSE 'active' END, ?43, ?44, ?45, ?46, ?47, ?48, ?49,"
+	" coalesce(?43, ?16, ?44, ?35), coalesce(?17, ?35),"
+	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?12 + ?13 + ?14, ?15, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+	" ?27, coalesce(?47, ?28, 0), coalesce(?48, ?29, 0),"
+	" coalesce(?49, ?30, 0))";
+
 /* A conversation rolled up from its run, unless changed again later. */
 static const char sql_done[] =
 	"UPDATE temp.touched SET changed = 2 WHERE id = ?1";
@@ -98,13 +125,13 @@ static const char sql_users[] =
 
 /* The statements, in the order of stmt_sql. */
 enum {
-	Q_CHANGED, Q_MESSAGES, Q_EVENTS, Q_LEADS, Q_SIGNALS, Q_UPDATE, Q_DONE,
-	Q_N
+	Q_CHANGED, Q_MESSAGES, Q_EVENTS, Q_LEADS, Q_SIGNALS, Q_UPDATE, Q_INSERT,
+	Q_DONE, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
 	sql_changed, sql_messages, sql_events, sql_leads, sql_message_signals,
-	sql_update, sql_done
+	sql_update, sql_insert, sql_done
 };
 
 /* An optional time: the minimum and maximum of what was seen. */
@@ -382,11 +409,23 @@ bind_total(sqlite3_stmt *s, int i, const struct total *t, int real)
 		sqlite3_bind_int64(s, i, t->n);
 }
 
+static void
+bind_pending(sqlite3_stmt *s, const struct store_pending *p)
+{
+	store_bind_text(s, 31, p->ext_id);
+	store_bind_text(s, 32, p->source);
+	sqlite3_bind_int64(s, 33, p->user_id);
+	sqlite3_bind_int64(s, 34, p->import_id);
+	sqlite3_bind_int64(s, 35, p->start);
+	store_bind_stated(s, 36, p->stated);
+}
+
+/* Updates conv with its rollups, or inserts it with them (p). */
 static int
 write_rollup(const struct rollup *r, sqlite3_stmt **q,
-    struct convo_store *st, int64_t conv)
+    struct convo_store *st, int64_t conv, const struct store_pending *p)
 {
-	sqlite3_stmt *s = q[Q_UPDATE];
+	sqlite3_stmt *s = q[p != NULL ? Q_INSERT : Q_UPDATE];
 	struct span handover = r->ev_handover;
 	int64_t pickup = r->pickup_ev;
 	int i;
@@ -425,6 +464,8 @@ write_rollup(const struct rollup *r, sqlite3_stmt **q,
 	bind_total(s, 28, &r->in, 0);
 	bind_total(s, 29, &r->out, 0);
 	bind_total(s, 30, &r->cost, 1);
+	if (p != NULL)
+		bind_pending(s, p);
 	return store_step_done(st, s);
 }
 
@@ -547,7 +588,7 @@ read_back(sqlite3_stmt **q, struct convo_store *st, int64_t conv)
 	rollup_init(&r, &x);
 	if ((rc = read_messages(&r, q, st, conv)) != 0)
 		return rc;
-	return write_rollup(&r, q, st, conv);
+	return write_rollup(&r, q, st, conv, NULL);
 }
 
 static int
@@ -633,7 +674,7 @@ by_time(const void *a, const void *b)
 
 /* Rolls the run's conversation up from what the run kept. */
 static int
-run_rollup(struct store_run *run)
+run_rollup(struct store_run *run, const struct store_pending *p)
 {
 	sqlite3_stmt *s = run->q[Q_DONE];
 	struct rollup r;
@@ -651,7 +692,7 @@ run_rollup(struct store_run *run)
 	if (rc == 0)
 		rc = end_messages(&r, run->q, run->st);
 	if (rc == 0)
-		rc = write_rollup(&r, run->q, run->st, run->conv);
+		rc = write_rollup(&r, run->q, run->st, run->conv, p);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, run->conv);
@@ -659,12 +700,14 @@ run_rollup(struct store_run *run)
 }
 
 int
-store_run_end(struct store_run *run)
+store_run_end(struct store_run *run, const struct store_pending *p)
 {
 	int rc = 0;
 
 	if (run->conv != 0 && run->complete)
-		rc = run_rollup(run);
+		rc = run_rollup(run, p);
+	else if (p != NULL)
+		rc = CONVO_EINTERNAL;
 	run->conv = 0;
 	run->complete = 0;
 	run->n = 0;
@@ -672,16 +715,19 @@ store_run_end(struct store_run *run)
 	return rc;
 }
 
-int
+void
 store_run_start(struct store_run *run, int64_t conv, int complete)
 {
-	int rc;
-
-	if ((rc = store_run_end(run)) != 0)
-		return rc;
 	run->conv = conv;
 	run->complete = complete;
-	return 0;
+	run->n = 0;
+	memset(&run->extra, 0, sizeof(run->extra));
+}
+
+int
+store_run_complete(const struct store_run *run)
+{
+	return run->conv != 0 && run->complete;
 }
 
 void

@@ -46,6 +46,7 @@ enum {
 	S_LEAD_DERIVED,
 	S_FORGOTTEN,
 	S_FORGOTTEN_ANY,
+	S_NEXT_ID,
 	S_COUNT
 };
 
@@ -58,13 +59,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	" ORDER BY source <> '', started_at DESC LIMIT 1",
 	[S_CONV_ADOPT] =
 	"UPDATE conversation SET source = ?2 WHERE id = ?1",
-	/* With the fields a conversation record states, as S_CONV_FIELDS. */
+	/*
+	 * With the fields a conversation record states, as S_CONV_FIELDS,
+	 * and the id the import chose (see struct pending).
+	 */
 	[S_CONV_INSERT] =
-	"INSERT INTO conversation (assistant, device, browser, country, region,"
-	" city, status, stated_started_at, ended_at, end_reason, csat,"
+	"INSERT INTO conversation (id, assistant, device, browser, country,"
+	" region, city, status, stated_started_at, ended_at, end_reason, csat,"
 	" stated_input_tokens, stated_output_tokens, stated_cost, ext_id,"
-	" source, user_id, started_at, import_id) VALUES (?2, ?3, ?4, ?5, ?6,"
-	" ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL THEN 'ended'"
+	" source, user_id, started_at, import_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" ?6, ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL THEN 'ended'"
 	" ELSE 'active' END, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
 	" ?19, ?20)",
 	/*
@@ -220,11 +224,30 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FORGOTTEN] =
 	"SELECT 1 FROM forgotten WHERE key = ?1 OR key = ?2",
 	[S_FORGOTTEN_ANY] =
-	"SELECT 1 FROM forgotten WHERE id_key = ?1"
+	"SELECT 1 FROM forgotten WHERE id_key = ?1",
+	[S_NEXT_ID] =
+	"SELECT coalesce(max(id), 0) + 1 FROM conversation"
 };
 
 /* The conversation id of records that are dropped: it was forgotten. */
 #define CONV_FORGOTTEN 0
+
+/*
+ * A conversation this import creates is inserted when its run ends, with
+ * its rollups, in one statement (store_run_end()), rather than inserted
+ * and then updated.  Until then its messages name the id chosen for it
+ * (foreign keys are off during an import), and anything that needs its
+ * row (a second conversation record, a CSAT vote, an end, a stated lead)
+ * inserts it first (materialize()), after which the run updates it.  A
+ * conversation is looked up by id and source only after the run before
+ * has ended, so a pending one is never missed.
+ */
+struct pending {
+	int64_t id;		/* 0: none pending */
+	struct store_pending p;	/* what the INSERT needs */
+	struct convo_conv_fields stated;
+	struct buf strings;	/* copies of p's and stated's strings */
+};
 
 struct store_import {
 	struct convo_store *st;
@@ -239,6 +262,8 @@ struct store_import {
 	int64_t last_conv;
 	int64_t last_changed;	/* the conversation marked changed last */
 	int any_forgotten;	/* whether the forgotten table has rows */
+	int64_t next_id;	/* the id of the next conversation created */
+	struct pending pending;
 };
 
 static const char temp_tables[] =
@@ -356,6 +381,8 @@ store_import_begin(struct store_import **out, struct convo_store *st,
 	if (rc == 0)
 		rc = any_forgotten(si);
 	if (rc == 0)
+		rc = store_query_int(st, stmt_sql[S_NEXT_ID], &si->next_id);
+	if (rc == 0)
 		rc = add_import_row(si, file);
 	if (rc != 0) {
 		store_import_free(si);
@@ -375,6 +402,7 @@ store_import_free(struct store_import *si)
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(si->s[i]);
 	store_run_free(si->run);
+	buf_release(&si->pending.strings);
 	free(si->last_id);
 	free(si->last_source);
 	free(si);
@@ -449,24 +477,23 @@ user_id(int64_t *out, struct store_import *si, const char *token,
 	return found ? 0 : store_fail(si->st, SQLITE_ERROR, "no user id");
 }
 
-static void
-bind_conv_fields(sqlite3_stmt *s, int64_t conv, const struct convo_conv_fields *c)
+void
+store_bind_stated(sqlite3_stmt *s, int first, const struct convo_conv_fields *c)
 {
-	sqlite3_bind_int64(s, 1, conv);
-	store_bind_text(s, 2, c->assistant);
-	store_bind_text(s, 3, c->device);
-	store_bind_text(s, 4, c->browser);
-	store_bind_text(s, 5, c->country);
-	store_bind_text(s, 6, c->region);
-	store_bind_text(s, 7, c->city);
-	store_bind_text(s, 8, c->status);
-	store_bind_int(s, 9, c->started_at, CONVO_TIME_NONE);
-	store_bind_int(s, 10, c->ended_at, CONVO_TIME_NONE);
-	store_bind_text(s, 11, c->end_reason);
-	store_bind_int(s, 12, c->csat, 0);
-	store_bind_int(s, 13, c->usage.input_tokens, CONVO_NUM_NONE);
-	store_bind_int(s, 14, c->usage.output_tokens, CONVO_NUM_NONE);
-	store_bind_double(s, 15, c->usage.cost, c->usage.has_cost);
+	store_bind_text(s, first, c->assistant);
+	store_bind_text(s, first + 1, c->device);
+	store_bind_text(s, first + 2, c->browser);
+	store_bind_text(s, first + 3, c->country);
+	store_bind_text(s, first + 4, c->region);
+	store_bind_text(s, first + 5, c->city);
+	store_bind_text(s, first + 6, c->status);
+	store_bind_int(s, first + 7, c->started_at, CONVO_TIME_NONE);
+	store_bind_int(s, first + 8, c->ended_at, CONVO_TIME_NONE);
+	store_bind_text(s, first + 9, c->end_reason);
+	store_bind_int(s, first + 10, c->csat, 0);
+	store_bind_int(s, first + 11, c->usage.input_tokens, CONVO_NUM_NONE);
+	store_bind_int(s, first + 12, c->usage.output_tokens, CONVO_NUM_NONE);
+	store_bind_double(s, first + 13, c->usage.cost, c->usage.has_cost);
 }
 
 /* What a record that is not a conversation record states of one. */
@@ -476,10 +503,109 @@ static const struct convo_conv_fields no_fields = {
 	.usage = { CONVO_NUM_NONE, CONVO_NUM_NONE, 0, 0 }
 };
 
+/* Keeps a copy of s in the pending conversation's strings; NULL stays. */
+static void
+keep_string(struct pending *pd, const char **s, size_t *off)
+{
+	*off = SIZE_MAX;
+	if (*s == NULL)
+		return;
+	*off = pd->strings.len;
+	if (buf_add(&pd->strings, *s, strlen(*s) + 1) != 0)
+		*off = SIZE_MAX - 1;
+}
+
+/* Points s into the copies once they stop moving. */
+static int
+find_string(struct pending *pd, const char **s, size_t off)
+{
+	if (off == SIZE_MAX - 1)
+		return CONVO_ENOMEM;
+	*s = off == SIZE_MAX ? NULL : pd->strings.data + off;
+	return 0;
+}
+
+/*
+ * The conversation conv, created by rec for user, is pending: its row
+ * waits for the end of its run.
+ */
+static int
+pend(struct store_import *si, int64_t conv, const struct convo_rec *rec,
+    int64_t user, int64_t start)
+{
+	struct pending *pd = &si->pending;
+	const char **str[] = {
+		&pd->p.ext_id, &pd->p.source, &pd->stated.assistant,
+		&pd->stated.device, &pd->stated.browser, &pd->stated.country,
+		&pd->stated.region, &pd->stated.city, &pd->stated.status,
+		&pd->stated.end_reason
+	};
+	size_t off[sizeof(str) / sizeof(str[0])], i;
+	int rc = 0;
+
+	pd->stated = rec->kind == CONVO_REC_CONV ? rec->conv : no_fields;
+	pd->stated.user = NULL;
+	pd->p.ext_id = rec->conv_id;
+	pd->p.source = rec->source ? rec->source : "";
+	pd->p.user_id = user;
+	pd->p.start = start;
+	pd->p.import_id = si->import_id;
+	pd->p.stated = &pd->stated;
+	if (pd->strings.max == 0)
+		buf_init(&pd->strings, 4 * CONVO_MAX_RECORD);
+	buf_reset(&pd->strings);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		keep_string(pd, str[i], &off[i]);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		if (find_string(pd, str[i], off[i]) != 0)
+			rc = CONVO_ENOMEM;
+	pd->id = rc == 0 ? conv : 0;
+	return rc;
+}
+
+/* Inserts the pending conversation conv now: something needs its row. */
+static int
+materialize(struct store_import *si, int64_t conv)
+{
+	struct pending *pd = &si->pending;
+	sqlite3_stmt *s = si->s[S_CONV_INSERT];
+
+	if (pd->id == 0 || pd->id != conv)
+		return 0;
+	pd->id = 0;
+	sqlite3_bind_int64(s, 1, conv);
+	store_bind_stated(s, 2, &pd->stated);
+	store_bind_text(s, 16, pd->p.ext_id);
+	store_bind_text(s, 17, pd->p.source);
+	sqlite3_bind_int64(s, 18, pd->p.user_id);
+	sqlite3_bind_int64(s, 19, pd->p.start);
+	sqlite3_bind_int64(s, 20, pd->p.import_id);
+	return store_step_done(si->st, s);
+}
+
+/*
+ * Ends the current run: a pending conversation is inserted with its
+ * rollups if the run saw it all, else as it was stated.
+ */
+static int
+end_run(struct store_import *si)
+{
+	struct pending *pd = &si->pending;
+	int rc;
+
+	if (pd->id != 0 && !store_run_complete(si->run) &&
+	    (rc = materialize(si, pd->id)) != 0)
+		return rc;
+	rc = store_run_end(si->run, pd->id != 0 ? &pd->p : NULL);
+	pd->id = 0;
+	/* Ending a run may mark its conversation: forget the cache. */
+	si->last_changed = 0;
+	return rc;
+}
+
 static int
 conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 {
-	sqlite3_stmt *s = si->s[S_CONV_INSERT];
 	struct buf token;
 	int64_t user, start;
 	int rc;
@@ -497,17 +623,8 @@ conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 	start = rec->conv.started_at != CONVO_TIME_NONE ? rec->conv.started_at :
 	    rec->msg.ts != CONVO_TIME_NONE ? rec->msg.ts :
 	    rec->ts != CONVO_TIME_NONE ? rec->ts : si->now;
-	bind_conv_fields(s, 0, rec->kind == CONVO_REC_CONV ? &rec->conv :
-	    &no_fields);
-	store_bind_text(s, 16, rec->conv_id);
-	store_bind_text(s, 17, rec->source ? rec->source : "");
-	sqlite3_bind_int64(s, 18, user);
-	sqlite3_bind_int64(s, 19, start);
-	sqlite3_bind_int64(s, 20, si->import_id);
-	if ((rc = store_step_done(si->st, s)) != 0)
-		return rc;
-	*conv = sqlite3_last_insert_rowid(si->st->db);
-	return 0;
+	*conv = si->next_id++;
+	return pend(si, *conv, rec, user, start);
 }
 
 /* Remembers the conversation resolved last. */
@@ -628,10 +745,13 @@ conv_apply(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 {
 	int rc;
 
+	if ((rc = materialize(si, conv)) != 0)
+		return rc;
 	if (rec->conv.user != NULL &&
 	    (rc = conv_set_user(si, conv, rec->conv.user)) != 0)
 		return rc;
-	bind_conv_fields(si->s[S_CONV_FIELDS], conv, &rec->conv);
+	sqlite3_bind_int64(si->s[S_CONV_FIELDS], 1, conv);
+	store_bind_stated(si->s[S_CONV_FIELDS], 2, &rec->conv);
 	if ((rc = store_step_done(si->st, si->s[S_CONV_FIELDS])) != 0)
 		return rc;
 	if (sqlite3_changes(si->st->db) > 0)
@@ -649,7 +769,8 @@ store_import_conv(int64_t *conv, struct store_import *si,
 	if (cached(si, rec))
 		*conv = si->last_conv;
 	else {
-		if ((rc = conv_resolve(conv, &is_new, si, rec)) != 0)
+		if ((rc = end_run(si)) != 0 ||
+		    (rc = conv_resolve(conv, &is_new, si, rec)) != 0)
 			return rc;
 		if (*conv != CONV_FORGOTTEN) {
 			sqlite3_bind_int64(s, 1, *conv);
@@ -657,10 +778,7 @@ store_import_conv(int64_t *conv, struct store_import *si,
 			if ((rc = store_step_done(si->st, s)) != 0)
 				return rc;
 		}
-		/* Ending a run may mark its conversation: forget the cache. */
-		if ((rc = store_run_start(si->run, *conv, is_new)) != 0)
-			return rc;
-		si->last_changed = 0;
+		store_run_start(si->run, *conv, is_new);
 		if ((rc = cache_conv(si, rec, *conv)) != 0)
 			return rc;
 	}
@@ -971,6 +1089,10 @@ store_import_event(struct store_import *si, int64_t conv,
 
 	if (conv == CONV_FORGOTTEN)
 		return 0;
+	/* These update the conversation's row: it must be there. */
+	if ((rec->kind == CONVO_REC_CSAT || rec->kind == CONVO_REC_SURVEY ||
+	    rec->kind == CONVO_REC_END) && (rc = materialize(si, conv)) != 0)
+		return rc;
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
@@ -1016,6 +1138,7 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 {
 	sqlite3_stmt *s;
 	uint64_t key = HASH64_INIT;
+	int rc;
 
 	if (conv == CONV_FORGOTTEN)
 		return 0;
@@ -1035,6 +1158,9 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	key = hash64(key, phone ? phone : "", phone ? strlen(phone) + 1 : 0);
 	if (key == 0)
 		key = 1;	/* 0 is the derived lead's key */
+	/* Without a time of its own, a lead reads its conversation's. */
+	if ((rc = materialize(si, conv)) != 0)
+		return rc;
 	s = si->s[S_LEAD];
 	sqlite3_bind_int64(s, 1, conv);
 	store_bind_int(s, 2, ts, CONVO_TIME_NONE);
@@ -1061,7 +1187,7 @@ store_import_finish(struct convo_import_result *res, struct store_import *si,
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = store_run_end(si->run)) != 0 ||
+	if ((rc = end_run(si)) != 0 ||
 	    (rc = store_rollup(si->st)) != 0)
 		return rc;
 	if ((rc = store_prepare(si->st, &s, sql_touched_counts)) != 0)
