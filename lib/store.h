@@ -146,5 +146,7 @@ void store_run_message(struct store_run *run, const struct store_rmsg *m);
 void store_run_event(struct store_run *run, int64_t ts, int handover);
 /* A lead stored; a derived one is counted once. */
 void store_run_lead(struct store_run *run, int derived);
+/* The derived lead went: a stated one holds its contacts. */
+void store_run_unlead(struct store_run *run);
 
 #endif /* CONVO_STORE_H */

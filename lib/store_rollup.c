@@ -769,6 +769,15 @@ store_run_event(struct store_run *run, int64_t ts, int handover)
 }
 
 void
+store_run_unlead(struct store_run *run)
+{
+	if (!run->extra.derived_lead)
+		return;
+	run->extra.derived_lead = 0;
+	run->extra.leads--;
+}
+
+void
 store_run_lead(struct store_run *run, int derived)
 {
 	/* There is one derived lead, however often it is completed. */

@@ -44,11 +44,21 @@ enum {
 	S_VARIABLE,
 	S_LEAD,
 	S_LEAD_DERIVED,
+	S_LEAD_REDUNDANT,
 	S_FORGOTTEN,
 	S_FORGOTTEN_ANY,
 	S_NEXT_ID,
 	S_COUNT
 };
+
+/* Conversation ?1's stated leads hold the e-mail address and phone. */
+#define STATED_HAS(email, phone) \
+	"(" email " IS NULL OR EXISTS (SELECT 1 FROM lead s" \
+	" WHERE s.conversation_id = ?1 AND s.derived = 0" \
+	" AND s.email = " email " COLLATE NOCASE))" \
+	" AND (" phone " IS NULL OR EXISTS (SELECT 1 FROM lead s" \
+	" WHERE s.conversation_id = ?1 AND s.derived = 0" \
+	" AND s.phone = " phone "))"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CONV_FIND] =
@@ -205,9 +215,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	"stated_started_at, (SELECT min(ts) FROM message WHERE"
 	" conversation_id = ?1), started_at) FROM conversation WHERE id = ?1)),"
 	" ?3, ?4, ?5, 0, ?6)",
+	/*
+	 * A derived lead is left out when the export states every contact
+	 * it holds already (an e-mail address compared without case): the
+	 * visitor who typed the address the form took is one lead.
+	 */
 	[S_LEAD_DERIVED] =
 	"INSERT INTO lead (conversation_id, created_at, email, phone, derived,"
-	" key) VALUES (?1, ?2, ?3, ?4, 1, 0)"
+	" key) SELECT ?1, ?2, ?3, ?4, 1, 0 WHERE NOT ("
+	STATED_HAS("?3", "?4") ")"
 	" ON CONFLICT (conversation_id, key) DO UPDATE SET"
 	" email = coalesce(email, excluded.email),"
 	" phone = coalesce(phone, excluded.phone),"
@@ -221,6 +237,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * that of the same id without a source (which it would adopt), one
 	 * without a source against any conversation of that id.
 	 */
+	/* ... and goes when a stated lead comes to hold them all. */
+	[S_LEAD_REDUNDANT] =
+	"DELETE FROM lead WHERE conversation_id = ?1 AND derived = 1 AND "
+	STATED_HAS("lead.email", "lead.phone"),
 	[S_FORGOTTEN] =
 	"SELECT 1 FROM forgotten WHERE key = ?1 OR key = ?2",
 	[S_FORGOTTEN_ANY] =
@@ -1168,7 +1188,15 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	store_bind_text(s, 4, email);
 	store_bind_text(s, 5, phone);
 	sqlite3_bind_int64(s, 6, (int64_t)key);
-	return lead_apply(si, s, conv, 0);
+	if ((rc = lead_apply(si, s, conv, 0)) != 0)
+		return rc;
+	s = si->s[S_LEAD_REDUNDANT];
+	sqlite3_bind_int64(s, 1, conv);
+	if ((rc = store_step_done(si->st, s)) != 0 ||
+	    sqlite3_changes(si->st->db) == 0)
+		return rc;
+	store_run_unlead(si->run);
+	return mark_changed(si, conv);
 }
 
 static const char sql_touched_counts[] =
