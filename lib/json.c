@@ -785,6 +785,27 @@ read_array(const struct json_ctx *c, const cJSON *obj, const char *name,
 	return 0;
 }
 
+/*
+ * Writes "name[i]." into path (32 bytes), the prefix of what diagnostics
+ * name inside an array element.  (Once per message: snprintf() took as
+ * long as reading the message's fields.)
+ */
+static void
+element_path(char path[32], const char *name, int i)
+{
+	char digits[12];
+	size_t n = strlen(name), d = 0;
+
+	do
+		digits[d++] = (char)('0' + i % 10);
+	while ((i /= 10) > 0 && d < sizeof(digits));
+	memcpy(path, name, n);
+	path[n++] = '[';
+	while (d > 0)
+		path[n++] = digits[--d];
+	memcpy(path + n, "].", 3);
+}
+
 static int
 walk_messages(struct json_ctx *c, const cJSON *obj)
 {
@@ -799,7 +820,7 @@ walk_messages(struct json_ctx *c, const cJSON *obj)
 		if (!cJSON_IsObject(m))
 			return json_fail(c, "'messages[%d]' is not an object",
 			    i);
-		snprintf(path, sizeof(path), "messages[%d].", i++);
+		element_path(path, "messages", i++);
 		c->prefix = path;
 		json_rec_init(c, &rec, CONVO_REC_MSG);
 		rc = json_msg(c, &rec.msg, m);
@@ -826,7 +847,7 @@ walk_leads(struct json_ctx *c, const cJSON *obj)
 	cJSON_ArrayForEach(l, leads) {
 		if (!cJSON_IsObject(l))
 			return json_fail(c, "'leads[%d]' is not an object", i);
-		snprintf(path, sizeof(path), "leads[%d].", i++);
+		element_path(path, "leads", i++);
 		c->prefix = path;
 		json_rec_init(c, &rec, CONVO_REC_LEAD);
 		rc = json_lead(c, &rec, l);
