@@ -126,6 +126,7 @@ struct store_pending {
 	int64_t start;		/* the placeholder start_at, see conv_insert */
 	int64_t import_id;
 	const struct convo_conv_fields *stated;
+	int csat_offered;	/* a SURVEY event came */
 };
 
 /* Starts a run for conv (0: records that are dropped). */
@@ -148,5 +149,7 @@ void store_run_event(struct store_run *run, int64_t ts, int handover);
 void store_run_lead(struct store_run *run, int derived);
 /* The derived lead went: a stated one holds its contacts. */
 void store_run_unlead(struct store_run *run);
+/* Message msg got thumbs: the run's copy takes them, or is spoilt. */
+void store_run_feedback(struct store_run *run, int64_t msg, int feedback);
 
 #endif /* CONVO_STORE_H */

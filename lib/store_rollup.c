@@ -86,7 +86,7 @@ static const char sql_update[] =
  * A conversation created by the run, with its stated fields (?36 to ?49,
  * store_bind_stated()) and its rollups (?1 to ?30, as sql_update): what
  * inserting it as stated and then updating it would give.  ?35 is the
- * placeholder start.
+ * placeholder start, ?50 whether a survey was offered.
  */
 static const char sql_insert[] =
 	"INSERT INTO conversation (id, ext_id, source, user_id, import_id,"
@@ -99,7 +99,7 @@ static const char sql_insert[] =
 	" n_handover_operator_button, n_handovers, n_leads, first_message_at,"
 	" last_message_at, first_user_at, last_user_at, first_handover_at,"
 	" first_response_ms, agent_pickup_ms, last_role, last_fallback,"
-	" opening_message_id, input_tokens, output_tokens, cost)"
+	" opening_message_id, input_tokens, output_tokens, cost, csat_offered)"
 	" VALUES (?1, ?31, ?32, ?33, ?34, ?36, ?37, ?38, ?39, ?40, ?41,"
 	" CASE WHEN ?42 = 'ended' OR ?44 IS NOT NULL THEN 'ended'"
 	" ELSE 'active' END, ?43, ?44, ?45, ?46, ?47, ?48, ?49,"
@@ -107,7 +107,7 @@ static const char sql_insert[] =
 	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?12 + ?13 + ?14, ?15, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
 	" ?27, coalesce(?47, ?28, 0), coalesce(?48, ?29, 0),"
-	" coalesce(?49, ?30, 0))";
+	" coalesce(?49, ?30, 0), ?50)";
 
 /* A conversation rolled up from its run, unless changed again later. */
 static const char sql_done[] =
@@ -418,6 +418,7 @@ bind_pending(sqlite3_stmt *s, const struct store_pending *p)
 	sqlite3_bind_int64(s, 34, p->import_id);
 	sqlite3_bind_int64(s, 35, p->start);
 	store_bind_stated(s, 36, p->stated);
+	sqlite3_bind_int(s, 50, p->csat_offered);
 }
 
 /* Updates conv with its rollups, or inserts it with them (p). */
@@ -766,6 +767,22 @@ store_run_event(struct store_run *run, int64_t ts, int handover)
 		return;
 	run->extra.handovers[handover]++;
 	span_add(&run->extra.handover, ts);
+}
+
+void
+store_run_feedback(struct store_run *run, int64_t msg, int feedback)
+{
+	size_t i;
+
+	if (!run->complete)
+		return;
+	/* Thumbs mostly rate a recent message: look from the end. */
+	for (i = run->n; i > 0; i--)
+		if (run->msgs[i - 1].id == msg) {
+			run->msgs[i - 1].feedback = (unsigned char)feedback;
+			return;
+		}
+	run->complete = 0;
 }
 
 void

@@ -77,10 +77,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	"INSERT INTO conversation (id, assistant, device, browser, country,"
 	" region, city, status, stated_started_at, ended_at, end_reason, csat,"
 	" stated_input_tokens, stated_output_tokens, stated_cost, ext_id,"
-	" source, user_id, started_at, import_id) VALUES (?1, ?2, ?3, ?4, ?5,"
-	" ?6, ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL THEN 'ended'"
-	" ELSE 'active' END, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20)",
+	" source, user_id, started_at, import_id, csat_offered) VALUES (?1,"
+	" ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL"
+	" THEN 'ended' ELSE 'active' END, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	" ?16, ?17, ?18, ?19, ?20, ?21)",
 	/*
 	 * Stated fields win over what is stored, except that a stated
 	 * "active" never reopens an ended conversation: an older export
@@ -267,6 +267,9 @@ struct pending {
 	struct store_pending p;	/* what the INSERT needs */
 	struct convo_conv_fields stated;
 	struct buf strings;	/* copies of p's and stated's strings */
+	char *reason;		/* an end event's reason, copied */
+	int64_t csat_ts;	/* the latest CSAT event's time, if any */
+	int csat_seen;
 };
 
 struct store_import {
@@ -423,6 +426,7 @@ store_import_free(struct store_import *si)
 		sqlite3_finalize(si->s[i]);
 	store_run_free(si->run);
 	buf_release(&si->pending.strings);
+	free(si->pending.reason);
 	free(si->last_id);
 	free(si->last_source);
 	free(si);
@@ -571,6 +575,10 @@ pend(struct store_import *si, int64_t conv, const struct convo_rec *rec,
 	pd->p.start = start;
 	pd->p.import_id = si->import_id;
 	pd->p.stated = &pd->stated;
+	pd->p.csat_offered = 0;
+	pd->csat_seen = 0;
+	free(pd->reason);
+	pd->reason = NULL;
 	if (pd->strings.max == 0)
 		buf_init(&pd->strings, 4 * CONVO_MAX_RECORD);
 	buf_reset(&pd->strings);
@@ -600,7 +608,49 @@ materialize(struct store_import *si, int64_t conv)
 	sqlite3_bind_int64(s, 18, pd->p.user_id);
 	sqlite3_bind_int64(s, 19, pd->p.start);
 	sqlite3_bind_int64(s, 20, pd->p.import_id);
+	sqlite3_bind_int(s, 21, pd->p.csat_offered);
 	return store_step_done(si->st, s);
+}
+
+/*
+ * What the events CSAT, SURVEY and END do to a conversation's row, done
+ * to the pending one instead, as their statements would: the latest vote
+ * wins, a survey was offered, the end sets the time, the status and any
+ * reason.  Returns 1 when conv is pending.
+ */
+static int
+pending_event(int *handled, struct store_import *si, int64_t conv,
+    const struct convo_rec *rec)
+{
+	struct pending *pd = &si->pending;
+
+	*handled = pd->id != 0 && pd->id == conv;
+	if (!*handled)
+		return 0;
+	switch (rec->kind) {
+	case CONVO_REC_CSAT:
+		if (!pd->csat_seen || rec->ts >= pd->csat_ts)
+			pd->stated.csat = rec->csat;
+		if (!pd->csat_seen || rec->ts > pd->csat_ts)
+			pd->csat_ts = rec->ts;
+		pd->csat_seen = 1;
+		return 0;
+	case CONVO_REC_SURVEY:
+		pd->p.csat_offered = 1;
+		return 0;
+	case CONVO_REC_END:
+		pd->stated.ended_at = rec->ts;
+		if (rec->end_reason == NULL)
+			return 0;
+		free(pd->reason);
+		if ((pd->reason = strdup(rec->end_reason)) == NULL)
+			return CONVO_ENOMEM;
+		pd->stated.end_reason = pd->reason;
+		return 0;
+	default:
+		*handled = 0;
+		return 0;
+	}
 }
 
 /*
@@ -1047,11 +1097,15 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 		s = si->s[S_FEEDBACK_SET];
 		sqlite3_bind_int64(s, 1, msg);
 		store_bind_text(s, 2, value);
-		if ((rc = apply(si, s, conv)) != 0)
+		if ((rc = store_step_done(si->st, s)) != 0)
 			return rc;
+		if (sqlite3_changes(si->st->db) > 0) {
+			/* The run has the message: it takes the thumbs. */
+			store_run_feedback(si->run, msg, rec->feedback);
+			if ((rc = mark_changed(si, conv)) != 0)
+				return rc;
+		}
 	}
-	/* The run knows the message without its new thumbs. */
-	store_run_spoil(si->run);
 	return event_row(si, conv, rec->ts, "feedback", value, msg,
 	    CONVO_HANDOVER_NONE);
 }
@@ -1104,15 +1158,23 @@ int
 store_import_event(struct store_import *si, int64_t conv,
     const struct convo_rec *rec)
 {
+	char score[2] = { (char)('0' + rec->csat), '\0' };
+	const char *value;
 	sqlite3_stmt *s;
-	int rc;
+	int rc, pending;
 
 	if (conv == CONV_FORGOTTEN)
 		return 0;
-	/* These update the conversation's row: it must be there. */
-	if ((rec->kind == CONVO_REC_CSAT || rec->kind == CONVO_REC_SURVEY ||
-	    rec->kind == CONVO_REC_END) && (rc = materialize(si, conv)) != 0)
+	/* These change the conversation's row, or the pending one. */
+	if ((rc = pending_event(&pending, si, conv, rec)) != 0)
 		return rc;
+	if (pending) {
+		value = rec->kind == CONVO_REC_CSAT ? score : rec->end_reason;
+		return event_row(si, conv, rec->ts, rec->kind == CONVO_REC_CSAT ?
+		    "csat" : rec->kind == CONVO_REC_END ? "end" : "survey",
+		    rec->kind == CONVO_REC_SURVEY ? NULL : value, 0,
+		    CONVO_HANDOVER_NONE);
+	}
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
