@@ -652,6 +652,45 @@ read_usage(const struct json_ctx *c, const cJSON *obj, struct convo_usage *u)
 	return 0;
 }
 
+/*
+ * Whether a message object has no member but those most messages have
+ * (and those of the event it may be part of), so that looking up the
+ * others, a dozen strcmp() walks over its members, can be skipped.
+ */
+static int
+plain_message(const cJSON *obj)
+{
+	const cJSON *v;
+	const char *k;
+
+	cJSON_ArrayForEach(v, obj) {
+		if ((k = v->string) == NULL)
+			return 0;
+		switch (k[0]) {
+		case 't':
+			if (strcmp(k, "ts") && strcmp(k, "text") &&
+			    strcmp(k, "type"))
+				return 0;
+			break;
+		case 'r':
+			if (strcmp(k, "role"))
+				return 0;
+			break;
+		case 'c':
+			if (strcmp(k, "conversation"))
+				return 0;
+			break;
+		case 's':
+			if (strcmp(k, "source"))
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 json_msg(const struct json_ctx *c, struct convo_msg_fields *m,
     const cJSON *obj)
@@ -660,8 +699,16 @@ json_msg(const struct json_ctx *c, struct convo_msg_fields *m,
 		return CONVO_EDATA;
 	if (m->ts == CONVO_TIME_NONE)
 		return json_fail(c, "missing '%sts'", c->prefix);
-	if (read_role(c, obj, &m->role) != 0 ||
-	    read_strings(c, obj, msg_strings, m) != 0 ||
+	if (read_role(c, obj, &m->role) != 0)
+		return CONVO_EDATA;
+	if (plain_message(obj)) {
+		if (json_text(c, obj, "text", &m->text, NULL) != 0)
+			return CONVO_EDATA;
+		if (m->text != NULL)
+			m->text_len = strlen(m->text);
+		return 0;
+	}
+	if (read_strings(c, obj, msg_strings, m) != 0 ||
 	    read_object(c, obj, "click", click_fields, m) != 0 ||
 	    read_object(c, obj, "media", media_fields, m) != 0 ||
 	    read_bool(c, obj, "fallback", &m->fallback) != 0 ||
