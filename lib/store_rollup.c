@@ -11,6 +11,37 @@
 #include "store.h"
 
 /*
+ * SQL convo_text_key(text): text_key() of the text as a signed integer,
+ * NULL when it is NULL or normalizes to nothing.
+ */
+static void
+sql_text_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	uint64_t key;
+
+	(void)argc;
+	if (s == NULL)
+		return;
+	key = text_key(s, (size_t)sqlite3_value_bytes(argv[0]));
+	if (key != 0)
+		sqlite3_result_int64(ctx, (int64_t)key);
+}
+
+int
+store_functions(struct convo_store *st)
+{
+	int rc;
+
+	rc = sqlite3_create_function_v2(st->db, "convo_text_key", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+	    sql_text_key, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot register a function");
+	return 0;
+}
+
+/*
  * Signals that depend on the neighbouring message: a typed user message
  * whose next non-system message is an assistant fallback was not
  * understood; a handover found by the rules right after an assistant
@@ -165,8 +196,25 @@ static const char sql_order[] =
 	"   ORDER BY ts DESC, id DESC LIMIT 1)),"
 	" opening_message_id = (SELECT id FROM message r"
 	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
+	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1),"
+	" opening_key = (SELECT convo_text_key(text) FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
 	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1)"
 	" WHERE id IN (SELECT id FROM temp.touched)";
+
+/*
+ * The activity table: per conversation, its user, assistant and agent
+ * messages by quarter of an hour (ts / 900000, UTC), a row for each
+ * quarter that has any.
+ */
+static const char sql_activity[] =
+	"DELETE FROM activity WHERE conversation_id IN"
+	" (SELECT id FROM temp.touched);"
+	"INSERT INTO activity (quarter, conversation_id, n_user, n_messages)"
+	" SELECT ts / 900000 AS q, conversation_id, sum(role = 'user'),"
+	" count(*) FROM message"
+	" WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	" AND role <> 'system' GROUP BY conversation_id, q";
 
 /* Users: first conversation ever; users left without any are removed. */
 static const char sql_users[] =
@@ -198,7 +246,7 @@ store_rollup(struct convo_store *st)
 {
 	static const char *const steps[] = {
 		sql_set_all, sql_counts, sql_set_neighbours, sql_neighbours,
-		sql_recount, sql_order, sql_users
+		sql_recount, sql_order, sql_activity, sql_users
 	};
 	size_t i;
 	int rc;
