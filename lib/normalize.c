@@ -115,11 +115,21 @@ is_edge_punct(long c)
 	if ((c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
 	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~'))
 		return 1;
+	if (c < 0xa1)
+		return 0;
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
 		if (c == marks[i])
 			return 1;
 	return 0;
 }
+
+/* Appends byte b to the normalized form: out (if any), len, hash h. */
+#define EMIT(b) do {							\
+	if (out != NULL)						\
+		out[len] = (char)(b);					\
+	len++;								\
+	h = (h ^ (unsigned char)(b)) * FNV_PRIME;			\
+} while (0)
 
 /*
  * The normalized form of s (n bytes): letters folded to lower case
@@ -127,40 +137,48 @@ is_edge_punct(long c)
  * and punctuation (is_edge_punct) removed at both ends; punctuation inside
  * is kept.  Bytes that are not valid UTF-8 are kept as they are.  Writes
  * it into out unless out is NULL, sets *key to its hash64() unless key is
- * NULL, and returns its length, never more than n.
+ * NULL, and returns its length, never more than n.  ASCII, most of what
+ * it sees, takes a short way.
  */
 static size_t
 normalize(char *out, uint64_t *key, const unsigned char *s, size_t n)
 {
 	uint64_t h = HASH64_INIT, h_end = HASH64_INIT;
 	size_t i, j, k, w, len = 0, end = 0;
-	char enc[5];		/* a space and a character */
-	int space = 0;
+	int space = 0, sp, punct;
+	char enc[4];
 	long cp;
 
 	for (i = 0; i < n; i += k) {
-		k = utf8_decode(s + i, n - i, &cp);
-		if (cp >= 0 && is_space(cp)) {
+		if (s[i] < 0x80) {
+			cp = s[i];
+			k = 1;
+			sp = cp == ' ' || (cp >= '\t' && cp <= '\r');
+			punct = !sp && is_edge_punct(cp);
+		} else {
+			k = utf8_decode(s + i, n - i, &cp);
+			sp = cp >= 0 && is_space(cp);
+			punct = cp >= 0 && !sp && is_edge_punct(cp);
+		}
+		if (sp) {
 			space = len > 0;
 			continue;
 		}
-		if (len == 0 && cp >= 0 && is_edge_punct(cp))
+		if (len == 0 && punct)
 			continue;
-		w = 0;
 		if (space)
-			enc[w++] = ' ';
+			EMIT(' ');
 		space = 0;
 		if (cp < 0)
-			enc[w++] = (char)s[i];
-		else
-			w += utf8_encode(enc + w, fold_case(cp));
-		for (j = 0; j < w; j++) {
-			if (out != NULL)
-				out[len] = enc[j];
-			len++;
-			h = (h ^ (unsigned char)enc[j]) * FNV_PRIME;
+			EMIT(s[i]);
+		else if (cp < 0x80)
+			EMIT(cp >= 'A' && cp <= 'Z' ? cp + 0x20 : cp);
+		else {
+			w = utf8_encode(enc, fold_case(cp));
+			for (j = 0; j < w; j++)
+				EMIT(enc[j]);
 		}
-		if (cp < 0 || !is_edge_punct(cp)) {
+		if (!punct) {
 			end = len;
 			h_end = h;
 		}

@@ -240,6 +240,9 @@ void store_period_expect(struct convo_store *st, const struct convo_query *q,
 /* Frees st's cache. */
 void store_period_release(struct convo_store *st);
 
+/* Registers the SQL function that the passes read their rows with. */
+int store_period_functions(struct convo_store *st);
+
 /*
  * store_kpi.c: adds one conversation of a period (that passes the
  * filters) to the figure sums n and *cost, and to the samples.

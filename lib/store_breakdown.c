@@ -39,11 +39,13 @@
  * WhatsApp, passing the filters, started at any time (the window is
  * about now, not the period), with a user message more than 24 h before
  * :now.  A conversation without any user message never opened a window
- * and is not listed.  Oldest first.
+ * and is not listed.  Oldest first, in the order of the partial index
+ * that holds just those conversations.
  */
 static const char sql_whatsapp_window[] =
 	"SELECT c.ext_id, CASE WHEN u.anonymous = 0 THEN u.token END,"
-	" c.last_user_at FROM conversation c JOIN user u ON u.id = c.user_id"
+	" c.last_user_at FROM conversation c INDEXED BY conversation_whatsapp"
+	" JOIN user u ON u.id = c.user_id"
 	" WHERE c.status = 'active' AND c.source = 'whatsapp'"
 	" AND c.last_user_at < :now - 86400000 AND" STORE_CONV_MATCH
 	" ORDER BY c.last_user_at, c.ext_id LIMIT :top";

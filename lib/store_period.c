@@ -31,6 +31,9 @@
 #include "store.h"
 
 #define QUARTER_MS INT64_C(900000)
+#define FNV_PRIME UINT64_C(1099511628211)
+/* The values of a column looked at first, the latest first. */
+#define RECENT 4
 #define NONE CONVO_TIME_NONE
 /* Passes kept: the period, the previous one, the trend's, one more. */
 #define CACHE_SIZE 4
@@ -220,17 +223,20 @@ arena_copy(struct period_index *ix, const char *s, size_t n)
 	return p;
 }
 
+/* FNV-1a of the parts, each with its length (or none), and the key. */
 static uint64_t
 group_hash(int64_t key, const char *const *v, const size_t *len, int parts)
 {
-	uint64_t h = HASH64_INIT ^ mix64((uint64_t)key);
-	int i;
+	uint64_t h = HASH64_INIT ^ (uint64_t)key;
+	const unsigned char *b;
+	size_t i;
+	int k;
 
-	for (i = 0; i < parts; i++) {
-		h = hash64(h, v[i] ? "\1" : "\0", 1);
-		if (v[i] != NULL)
-			h = hash64(h, v[i], len[i]);
-		h = hash64(h, "\0", 1);
+	for (k = 0; k < parts; k++) {
+		h = (h ^ (v[k] == NULL ? 0 : len[k] + 1)) * FNV_PRIME;
+		for (b = (const unsigned char *)v[k], i = 0; b != NULL &&
+		    i < len[k]; i++)
+			h = (h ^ b[i]) * FNV_PRIME;
 	}
 	return mix64(h);
 }
@@ -336,8 +342,51 @@ group_get(size_t *out, struct period_groups *gs, int64_t key,
 }
 
 /*
+ * group_get() of one value, first among the RECENT groups found last
+ * (recent[], index + 1, 0 for none): most columns take few values.
+ */
+static int
+group_recent(size_t *out, struct period_groups *gs, uint32_t *recent,
+    const char *v, size_t len)
+{
+	const struct period_group *g;
+	uint32_t hit;
+	int k, rc;
+
+	for (k = 0; k < RECENT && recent[k] != 0; k++) {
+		g = &gs->g[recent[k] - 1];
+		if ((v == NULL) == (g->v[0] == NULL) && (v == NULL ||
+		    (g->len[0] == len && memcmp(g->v[0], v, len) == 0)))
+			break;
+	}
+	if (k < RECENT && recent[k] != 0)
+		hit = recent[k];
+	else {
+		if ((rc = group_get(out, gs, 0, &v, &len, 1)) != 0)
+			return rc;
+		hit = (uint32_t)*out + 1;
+		k = RECENT - 1;
+	}
+	memmove(recent + 1, recent, (size_t)k * sizeof(*recent));
+	recent[0] = hit;
+	*out = hit - 1;
+	return 0;
+}
+
+/*
  * The working state of a pass.
  */
+
+/* Where each part of a conversation's columns starts (-1: not there). */
+struct layout {
+	int figures, fields, groups;
+};
+
+/* The message counts of a period, kpis.md's definitions. */
+struct msgs {
+	int64_t user, assistant, agent, understood, not_understood, clicks;
+	int64_t fallbacks, up, down, none;
+};
 
 /* What a pass knows of a conversation id, in class[]. */
 enum cls {
@@ -352,6 +401,7 @@ struct user {
 	int64_t last_start;	/* the start of its latest conversation read */
 	int64_t bound;		/* the pending one's reopen window end */
 	int32_t dim[N_DIMS];	/* the values of its first conversation */
+	int32_t dim2[N_DIMS];	/* another value of each, or -1 */
 	unsigned char flags;	/* U_* */
 };
 
@@ -376,7 +426,9 @@ struct pass {
 	int64_t whole_lo, whole_hi;	/* the whole ones' ids, or lo > hi */
 	int64_t *straddle;
 	size_t n_straddle, cap_straddle;
-	/* Users: index in map, state in users[]. */
+	/* Users: index by id - user_lo in user_ix (+ 1), else in map. */
+	uint32_t *user_ix;
+	int64_t user_lo, user_hi;
 	struct imap user_map;
 	struct user *users;
 	size_t cap_users;
@@ -384,15 +436,37 @@ struct pass {
 	int64_t max_bound;	/* the latest of their bounds */
 	struct imap pairs;	/* (dim, value, user) beyond dim[] */
 	struct imap quarter_map;	/* quarter -> index in quarters */
+	int64_t last_quarter;	/* the quarter added to last, and its */
+	size_t last_quarter_ix;	/* index, or last_quarter_ix SIZE_MAX */
+	uint32_t recent[N_DIMS][RECENT];	/* group_recent()'s */
+	struct period_groups raw;	/* not-understood texts as they are: */
+					/* n[1] the group of their normal form */
 	size_t cap_quarters, cap_starts;
 	sqlite3_stmt *fetch;	/* one conversation by id */
+	struct layout lo;	/* of the period's statement */
+	int rc;			/* what convo_pass() failed with, or STOP */
+	struct msgs msgs;	/* the straddling conversations' */
+	/*
+	 * A period that holds every start is read in row order (full), no
+	 * index in between.  Rows out of start order then need the costs
+	 * summed and the starts sorted again, and a user's conversations
+	 * out of order the pass read again through the index (RESTART).
+	 */
+	int full;
+	int unsorted;		/* a row started before the one read before */
+	int64_t last_start;
+	struct cost *costs;	/* full: the costs that are not 0 */
+	size_t n_costs, cap_costs;
 };
 
-/* The message counts of a period, kpis.md's definitions. */
-struct msgs {
-	int64_t user, assistant, agent, understood, not_understood, clicks;
-	int64_t fallbacks, up, down, none;
+/* A cost, where total(c.cost) meets it: in start order. */
+struct cost {
+	int64_t started_at, id;
+	double cost;
 };
+
+/* run(): read the period again, through the index. */
+#define RESTART 1
 
 static unsigned char
 cls_get(const struct pass *ps, int64_t id)
@@ -453,13 +527,68 @@ cls_init(struct pass *ps)
 	return 0;
 }
 
-/* The user's state, new ones zeroed. */
+/*
+ * Users are found by id in an array when the ids are dense enough (4
+ * bytes each), else in a map.
+ */
+static const char sql_user_range[] =
+	"SELECT (SELECT min(id) FROM user), (SELECT max(id) FROM user)";
+
 static int
-user_get(struct user **out, size_t *idx, struct pass *ps, int64_t user_id)
+users_init(struct pass *ps)
 {
+	sqlite3_stmt *s;
+	int rc;
+
+	ps->user_lo = 1;
+	ps->user_hi = 0;
+	if ((rc = store_prepare(ps->st, &s, sql_user_range)) != 0)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		ps->user_lo = sqlite3_column_int64(s, 0);
+		ps->user_hi = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(ps->st, rc, "cannot read the database");
+	if (ps->user_hi >= ps->user_lo &&
+	    ps->user_hi - ps->user_lo < INT64_C(1) << 28 &&
+	    (ps->user_ix = calloc((size_t)(ps->user_hi - ps->user_lo + 1),
+	    sizeof(*ps->user_ix))) == NULL)
+		return CONVO_ENOMEM;
+	return 0;
+}
+
+/* The state of user id, or NULL. */
+static struct user *
+user_find(const struct pass *ps, int64_t id)
+{
+	int64_t i;
+
+	if (ps->user_ix != NULL && id >= ps->user_lo && id <= ps->user_hi)
+		i = (int64_t)ps->user_ix[id - ps->user_lo] - 1;
+	else
+		i = imap_get(&ps->user_map, id);
+	return i >= 0 ? &ps->users[i] : NULL;
+}
+
+/* The user's state and index, new ones zeroed. */
+static int
+user_get(struct user **out, size_t *idx, struct pass *ps, int64_t id)
+{
+	uint32_t *slot = NULL;
 	int added, rc;
 
-	if ((rc = imap_put(idx, &added, &ps->user_map, user_id,
+	if (ps->user_ix != NULL && id >= ps->user_lo && id <= ps->user_hi) {
+		slot = &ps->user_ix[id - ps->user_lo];
+		if ((added = *slot == 0) != 0) {
+			if (ps->p->n_users >= UINT32_MAX - 1)
+				return CONVO_ENOMEM;
+			*slot = (uint32_t)ps->p->n_users + 1;
+		}
+		*idx = *slot - 1;
+	} else if ((rc = imap_put(idx, &added, &ps->user_map, id,
 	    ps->p->n_users)) != 0)
 		return rc;
 	if (added) {
@@ -481,9 +610,16 @@ quarter_add(struct pass *ps, int64_t q, int64_t n, int64_t m)
 	size_t i;
 	int added, rc;
 
+	if (q == ps->last_quarter && ps->last_quarter_ix != SIZE_MAX) {
+		p->quarters[ps->last_quarter_ix].n_user += n;
+		p->quarters[ps->last_quarter_ix].n_messages += m;
+		return 0;
+	}
 	if ((rc = imap_put(&i, &added, &ps->quarter_map, q,
 	    p->n_quarters)) != 0)
 		return rc;
+	ps->last_quarter = q;
+	ps->last_quarter_ix = i;
 	if (added) {
 		if ((rc = grow(&p->quarters, &ps->cap_quarters, p->n_quarters,
 		    sizeof(*p->quarters))) != 0)
@@ -586,12 +722,32 @@ classify(struct pass *ps, const struct period_conv *c)
 }
 
 /*
- * Reading conversation rows.  The columns, in the order of the SELECT
- * list: the base, then the figures', the fields the filters and groups
+ * Reading rows.  The statements of a pass hand each row to the SQL
+ * function convo_pass(pass, kind, column ...), which reads the values
+ * where they are: faster than sqlite3_column_*() a column at a time.
+ * It returns NULL; the statements' own rows are not read.
+ */
+enum kind {
+	K_PERIOD,		/* a conversation that started in the period */
+	K_FETCH,		/* one that did not */
+	K_AFTER,		/* one that started after the period */
+	K_ACTIVITY,		/* an activity row */
+	K_STRADDLE,		/* a message of a straddling conversation */
+	K_CLICK, K_AGENT, K_NOT_UNDERSTOOD	/* partial index entries */
+};
+
+/* The pointer type of convo_pass()'s first argument. */
+static const char pass_type[] = "convo_pass";
+/* A pass's rc: the statement may stop here, all is read. */
+#define STOP 2
+
+/*
+ * The columns of a conversation, in the order of the argument list: the
+ * base, then the figures', the fields that the filters and the groups
  * compare, and the groups' own.
  */
-#define SELECT_BASE \
-	"SELECT c.id, c.started_at, c.user_id, c.source, c.status," \
+#define COLS_BASE \
+	" c.id, c.started_at, c.user_id, c.source, c.status," \
 	" c.first_message_at, c.last_message_at, c.n_user, c.n_assistant," \
 	" c.n_agent, c.n_typed, c.n_fallbacks, c.n_not_understood," \
 	" c.n_feedback_up, c.n_feedback_down"
@@ -600,7 +756,7 @@ enum {
 	C_N_USER, C_N_ASSISTANT, C_N_AGENT, C_N_TYPED, C_N_FALLBACKS,
 	C_N_NOT_UNDERSTOOD, C_UP, C_DOWN, N_BASE
 };
-#define SELECT_FIGURES \
+#define COLS_FIGURES \
 	", c.n_handovers, c.n_handover_direct, c.n_handover_after_fallback," \
 	" c.n_handover_operator_button, c.n_leads, c.csat, c.csat_offered," \
 	" c.first_response_ms, c.agent_pickup_ms, c.input_tokens," \
@@ -611,64 +767,102 @@ enum {
 	F_LAST_FALLBACK, N_FIGURE_COLS
 };
 /* DIM_ASSISTANT .. DIM_REGION, then DIM_CITY and the opening key. */
-#define SELECT_FIELDS ", c.assistant, c.device, c.browser, c.country, c.region"
+#define COLS_FIELDS ", c.assistant, c.device, c.browser, c.country, c.region"
 #define N_FIELDS 5
-#define SELECT_GROUPS ", c.city, c.opening_key"
+#define COLS_GROUPS ", c.city, c.opening_key"
 
-/* Where each part of the SELECT list starts (-1: not in it). */
-struct layout {
-	int figures, fields, groups;
-};
-
-/* The period's conversations, in start order, as total(cost) read them. */
+/*
+ * The period's conversations, in start order, as total(cost) read them:
+ * ?2 since, ?3 until; or every row in row order, ?4 and ?5 the lowest
+ * and highest id (the start test is then a formality).
+ */
 static const char from_period[] =
-	" FROM conversation c WHERE c.started_at >= ?1 AND c.started_at < ?2"
+	") FROM conversation c WHERE c.started_at >= ?2 AND c.started_at < ?3"
 	" ORDER BY c.started_at, c.id";
-static const char from_id[] = " FROM conversation c WHERE c.id = ?1";
+static const char from_all[] =
+	") FROM conversation c NOT INDEXED WHERE c.id >= ?4 AND c.id <= ?5"
+	" AND c.started_at >= ?2 AND c.started_at < ?3";
+static const char from_id[] = ") FROM conversation c WHERE c.id = ?2";
 
-/* Assembles the SELECT of what needs asks for, from static text only. */
+/*
+ * Assembles the statement of what the pass needs, from static text
+ * only, and sets the layout of its columns.
+ */
 static int
 select_sql(struct buf *b, struct layout *lo, unsigned needs, int fields,
-    const char *from)
+    const char *kind, const char *from)
 {
 	int rc, col = N_BASE;
 
 	lo->figures = lo->fields = lo->groups = -1;
-	rc = buf_adds(b, SELECT_BASE);
+	if ((rc = buf_adds(b, "SELECT convo_pass(?1, ")) == 0 &&
+	    (rc = buf_adds(b, kind)) == 0)
+		rc = buf_adds(b, COLS_BASE);
 	if (rc == 0 && (needs & PERIOD_FIGURES)) {
 		lo->figures = col;
 		col += N_FIGURE_COLS;
-		rc = buf_adds(b, SELECT_FIGURES);
+		rc = buf_adds(b, COLS_FIGURES);
 	}
 	if (rc == 0 && (fields || (needs & PERIOD_DIMENSIONS))) {
 		lo->fields = col;
 		col += N_FIELDS;
-		rc = buf_adds(b, SELECT_FIELDS);
+		rc = buf_adds(b, COLS_FIELDS);
 	}
 	if (rc == 0 && (needs & PERIOD_DIMENSIONS)) {
 		lo->groups = col;
-		rc = buf_adds(b, SELECT_GROUPS);
+		rc = buf_adds(b, COLS_GROUPS);
 	}
 	if (rc == 0)
 		rc = buf_adds(b, from);
 	return rc == 0 ? 0 : CONVO_ENOMEM;
 }
 
-static int64_t
-col_int(sqlite3_stmt *s, int i, int64_t null)
+/* Prepares a statement of the pass, its ?1 bound to the pass. */
+static int
+pass_prepare(struct pass *ps, sqlite3_stmt **s, const char *sql)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? null :
-	    sqlite3_column_int64(s, i);
+	int rc;
+
+	if ((rc = store_prepare(ps->st, s, sql)) != 0)
+		return rc;
+	sqlite3_bind_pointer(*s, 1, ps, pass_type, NULL);
+	return 0;
 }
 
-/* Column i as text: NULL and its length in *len. */
-static const char *
-col_text(sqlite3_stmt *s, int i, size_t *len)
+/* Steps s to its end, each row handed to convo_pass(), and resets it. */
+static int
+drain(struct pass *ps, sqlite3_stmt *s)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	int step, rc;
 
-	*len = v ? (size_t)sqlite3_column_bytes(s, i) : 0;
-	return v;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	sqlite3_reset(s);
+	rc = ps->rc;
+	ps->rc = 0;
+	if (rc == STOP)
+		return 0;
+	if (rc != 0)
+		return rc;
+	return step == SQLITE_DONE ? 0 : store_fail(ps->st, step,
+	    "cannot read the database");
+}
+
+static int64_t
+v_int(sqlite3_value *v, int64_t null)
+{
+	return sqlite3_value_type(v) == SQLITE_NULL ? null :
+	    sqlite3_value_int64(v);
+}
+
+/* The text of v, or NULL, and its length in *len. */
+static const char *
+v_text(sqlite3_value *v, size_t *len)
+{
+	const char *t = (const char *)sqlite3_value_text(v);
+
+	*len = t ? (size_t)sqlite3_value_bytes(v) : 0;
+	return t;
 }
 
 static int
@@ -679,50 +873,49 @@ text_is(const char *v, size_t len, const char *want)
 
 /* The base columns into c. */
 static void
-read_base(struct period_conv *c, sqlite3_stmt *s)
+read_base(struct period_conv *c, sqlite3_value **v)
 {
 	size_t len;
-	const char *status = col_text(s, C_STATUS, &len);
+	const char *status = v_text(v[C_STATUS], &len);
 
-	c->id = sqlite3_column_int64(s, C_ID);
-	c->started_at = sqlite3_column_int64(s, C_STARTED);
-	c->user_id = sqlite3_column_int64(s, C_USER);
+	c->id = sqlite3_value_int64(v[C_ID]);
+	c->started_at = sqlite3_value_int64(v[C_STARTED]);
+	c->user_id = sqlite3_value_int64(v[C_USER]);
 	c->active = text_is(status, len, "active");
 	c->ended = text_is(status, len, "ended");
-	c->first_message_at = col_int(s, C_FIRST, NONE);
-	c->last_message_at = col_int(s, C_LAST, NONE);
-	c->n_user = sqlite3_column_int64(s, C_N_USER);
-	c->n_assistant = sqlite3_column_int64(s, C_N_ASSISTANT);
-	c->n_agent = sqlite3_column_int64(s, C_N_AGENT);
-	c->n_typed = sqlite3_column_int64(s, C_N_TYPED);
-	c->n_fallbacks = sqlite3_column_int64(s, C_N_FALLBACKS);
-	c->n_not_understood = sqlite3_column_int64(s, C_N_NOT_UNDERSTOOD);
-	c->n_feedback_up = sqlite3_column_int64(s, C_UP);
-	c->n_feedback_down = sqlite3_column_int64(s, C_DOWN);
+	c->first_message_at = v_int(v[C_FIRST], NONE);
+	c->last_message_at = v_int(v[C_LAST], NONE);
+	c->n_user = sqlite3_value_int64(v[C_N_USER]);
+	c->n_assistant = sqlite3_value_int64(v[C_N_ASSISTANT]);
+	c->n_agent = sqlite3_value_int64(v[C_N_AGENT]);
+	c->n_typed = sqlite3_value_int64(v[C_N_TYPED]);
+	c->n_fallbacks = sqlite3_value_int64(v[C_N_FALLBACKS]);
+	c->n_not_understood = sqlite3_value_int64(v[C_N_NOT_UNDERSTOOD]);
+	c->n_feedback_up = sqlite3_value_int64(v[C_UP]);
+	c->n_feedback_down = sqlite3_value_int64(v[C_DOWN]);
 }
 
 static void
-read_figures(struct period_conv *c, sqlite3_stmt *s, int at)
+read_figures(struct period_conv *c, sqlite3_value **v)
 {
 	size_t len;
-	const char *role = col_text(s, at + F_LAST_ROLE, &len);
+	const char *role = v_text(v[F_LAST_ROLE], &len);
 
-	c->n_handovers = sqlite3_column_int64(s, at + F_HANDOVERS);
-	c->n_handover_direct = sqlite3_column_int64(s, at + F_DIRECT);
-	c->n_handover_after_fallback = sqlite3_column_int64(s, at + F_AFTER);
-	c->n_handover_operator_button = sqlite3_column_int64(s,
-	    at + F_BUTTON);
-	c->n_leads = sqlite3_column_int64(s, at + F_LEADS);
-	c->csat = col_int(s, at + F_CSAT, 0);
-	c->csat_offered = sqlite3_column_int64(s, at + F_OFFERED);
-	c->first_response_ms = col_int(s, at + F_FIRST_RESPONSE, NONE);
-	c->agent_pickup_ms = col_int(s, at + F_PICKUP, NONE);
-	c->input_tokens = sqlite3_column_int64(s, at + F_INPUT);
-	c->output_tokens = sqlite3_column_int64(s, at + F_OUTPUT);
-	c->cost = sqlite3_column_double(s, at + F_COST);
+	c->n_handovers = sqlite3_value_int64(v[F_HANDOVERS]);
+	c->n_handover_direct = sqlite3_value_int64(v[F_DIRECT]);
+	c->n_handover_after_fallback = sqlite3_value_int64(v[F_AFTER]);
+	c->n_handover_operator_button = sqlite3_value_int64(v[F_BUTTON]);
+	c->n_leads = sqlite3_value_int64(v[F_LEADS]);
+	c->csat = v_int(v[F_CSAT], 0);
+	c->csat_offered = sqlite3_value_int64(v[F_OFFERED]);
+	c->first_response_ms = v_int(v[F_FIRST_RESPONSE], NONE);
+	c->agent_pickup_ms = v_int(v[F_PICKUP], NONE);
+	c->input_tokens = sqlite3_value_int64(v[F_INPUT]);
+	c->output_tokens = sqlite3_value_int64(v[F_OUTPUT]);
+	c->cost = sqlite3_value_double(v[F_COST]);
 	c->last_role_user = text_is(role, len, "user");
 	c->last_role_assistant = text_is(role, len, "assistant");
-	c->last_fallback = sqlite3_column_int64(s, at + F_LAST_FALLBACK);
+	c->last_fallback = sqlite3_value_int64(v[F_LAST_FALLBACK]);
 }
 
 /* coalesce(v, '') = want */
@@ -734,7 +927,7 @@ field_is(const char *v, size_t len, const char *want)
 
 /*
  * Whether the row passes the filters other than test traffic
- * (STORE_CONV_MATCH); dims[] are the fields when lo->fields >= 0.
+ * (STORE_CONV_MATCH); dims[] hold the fields when the filters need them.
  */
 static int
 passes(const struct pass *ps, const struct period_conv *c,
@@ -759,22 +952,22 @@ passes(const struct pass *ps, const struct period_conv *c,
 	return 1;
 }
 
-/* The texts of the row's fields: source, then those in the SELECT. */
+/* The texts of the row's fields: source, then those in the list. */
 static void
-read_fields(const char **dims, size_t *len, sqlite3_stmt *s,
+read_fields(const char **dims, size_t *len, sqlite3_value **v,
     const struct layout *lo)
 {
 	int d;
 
 	memset(dims, 0, N_DIMS * sizeof(*dims));
 	memset(len, 0, N_DIMS * sizeof(*len));
-	dims[DIM_SOURCE] = col_text(s, C_SOURCE, &len[DIM_SOURCE]);
+	dims[DIM_SOURCE] = v_text(v[C_SOURCE], &len[DIM_SOURCE]);
 	if (lo->fields >= 0)
 		for (d = DIM_ASSISTANT; d <= DIM_REGION; d++)
-			dims[d] = col_text(s, lo->fields + d - DIM_ASSISTANT,
+			dims[d] = v_text(v[lo->fields + d - DIM_ASSISTANT],
 			    &len[d]);
 	if (lo->groups >= 0)
-		dims[DIM_CITY] = col_text(s, lo->groups, &len[DIM_CITY]);
+		dims[DIM_CITY] = v_text(v[lo->groups], &len[DIM_CITY]);
 }
 
 static int
@@ -823,8 +1016,8 @@ reopen_target(struct pass *ps, struct user *u, const struct period_conv *c)
 
 /*
  * Distinct users per group value: a user's first conversation counts it
- * for each of its values; a later one with another value looks in the
- * set of pairs.
+ * for each of its values, and a second value is kept too; a third looks
+ * in the set of pairs.
  */
 static int
 dim_user(struct pass *ps, struct user *u, size_t user, int d, size_t value)
@@ -834,8 +1027,13 @@ dim_user(struct pass *ps, struct user *u, size_t user, int d, size_t value)
 	size_t i;
 	int added, rc;
 
-	if (u->dim[d] == (int32_t)value)
+	if (u->dim[d] == (int32_t)value || u->dim2[d] == (int32_t)value)
 		return 0;
+	if (u->dim2[d] < 0) {
+		u->dim2[d] = (int32_t)value;
+		gs->g[value].n[1]++;
+		return 0;
+	}
 	if (value >= (size_t)1 << 28 || user >= (size_t)1 << 32)
 		return CONVO_ENOMEM;
 	key = (int64_t)((uint64_t)d << 60 | (uint64_t)value << 32 | user);
@@ -848,23 +1046,26 @@ dim_user(struct pass *ps, struct user *u, size_t user, int d, size_t value)
 /* The groups of a conversation that passes: dims, status, question. */
 static int
 add_groups(struct pass *ps, struct user *u, size_t user,
-    const char *const *dims, const size_t *len, sqlite3_stmt *s,
-    const struct layout *lo, const struct period_conv *c)
+    const char *const *dims, const size_t *len, sqlite3_value **v,
+    const struct period_conv *c)
 {
 	struct period *p = ps->p;
-	const char *v;
+	sqlite3_value *key = v[ps->lo.groups + 1];
+	const char *t;
 	size_t idx, l;
 	int d, rc, first = !(u->flags & U_DIMS);
 
 	for (d = 0; d < N_DIMS; d++) {
 		/* nullif(c.col, ''): no value and '' are one group */
-		v = dims[d] != NULL && len[d] > 0 ? dims[d] : NULL;
+		t = dims[d] != NULL && len[d] > 0 ? dims[d] : NULL;
 		l = len[d];
-		if ((rc = group_get(&idx, &p->dim[d], 0, &v, &l, 1)) != 0)
+		if ((rc = group_recent(&idx, &p->dim[d], ps->recent[d], t,
+		    l)) != 0)
 			return rc;
 		p->dim[d].g[idx].n[0]++;
 		if (first) {
 			u->dim[d] = (int32_t)idx;
+			u->dim2[d] = -1;
 			p->dim[d].g[idx].n[1]++;
 		} else if ((rc = dim_user(ps, u, user, d, idx)) != 0)
 			return rc;
@@ -872,10 +1073,10 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 	u->flags |= U_DIMS;
 	p->n_active += c->active;
 	p->n_ended += c->ended;
-	if (sqlite3_column_type(s, lo->groups + 1) == SQLITE_NULL)
+	if (sqlite3_value_type(key) == SQLITE_NULL)
 		return 0;
-	if ((rc = group_get(&idx, &p->questions, sqlite3_column_int64(s,
-	    lo->groups + 1), NULL, NULL, 0)) != 0)
+	if ((rc = group_get(&idx, &p->questions, sqlite3_value_int64(key),
+	    NULL, NULL, 0)) != 0)
 		return rc;
 	if (p->questions.g[idx].n[0]++ == 0)
 		p->questions.g[idx].conv = c->id;
@@ -885,8 +1086,8 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 /* What a conversation of the period that passes the filters adds. */
 static int
 add_conversation(struct pass *ps, struct user *u, size_t user,
-    const char *const *dims, const size_t *len, sqlite3_stmt *s,
-    const struct layout *lo, const struct period_conv *c)
+    const char *const *dims, const size_t *len, sqlite3_value **v,
+    const struct period_conv *c)
 {
 	struct period *p = ps->p;
 	int rc;
@@ -901,7 +1102,7 @@ add_conversation(struct pass *ps, struct user *u, size_t user,
 			return rc;
 	}
 	if ((ps->needs & PERIOD_DIMENSIONS) &&
-	    (rc = add_groups(ps, u, user, dims, len, s, lo, c)) != 0)
+	    (rc = add_groups(ps, u, user, dims, len, v, c)) != 0)
 		return rc;
 	if (ps->needs & PERIOD_STARTS) {
 		if ((rc = grow(&p->starts, &ps->cap_starts, p->n_starts,
@@ -913,9 +1114,26 @@ add_conversation(struct pass *ps, struct user *u, size_t user,
 	return 0;
 }
 
-/* One row of the conversations that started in the period. */
+/* In row order, costs are kept to be summed in start order if need be. */
 static int
-period_row(struct pass *ps, sqlite3_stmt *s, const struct layout *lo)
+keep_cost(struct pass *ps, const struct period_conv *c)
+{
+	int rc;
+
+	if (!ps->full || !(ps->needs & PERIOD_FIGURES) || c->cost == 0)
+		return 0;
+	if ((rc = grow(&ps->costs, &ps->cap_costs, ps->n_costs,
+	    sizeof(*ps->costs))) != 0)
+		return rc;
+	ps->costs[ps->n_costs].started_at = c->started_at;
+	ps->costs[ps->n_costs].id = c->id;
+	ps->costs[ps->n_costs++].cost = c->cost;
+	return 0;
+}
+
+/* K_PERIOD: a conversation that started in the period. */
+static int
+period_row(struct pass *ps, sqlite3_value **v)
 {
 	const char *dims[N_DIMS];
 	size_t len[N_DIMS], user = 0;
@@ -923,13 +1141,17 @@ period_row(struct pass *ps, sqlite3_stmt *s, const struct layout *lo)
 	struct user *u = NULL;
 	int rc, ok;
 
-	read_base(&c, s);
-	read_fields(dims, len, s, lo);
+	read_base(&c, v);
+	read_fields(dims, len, v, &ps->lo);
 	if (is_test(dims, len) && !ps->q->include_test)
 		return (ps->needs & PERIOD_MESSAGES) ?
 		    cls_set(ps, c.id, CLS_OUT) : 0;
-	if (lo->figures >= 0)
-		read_figures(&c, s, lo->figures);
+	if (ps->lo.figures >= 0)
+		read_figures(&c, v + ps->lo.figures);
+	if (ps->full) {
+		ps->unsorted |= c.started_at < ps->last_start;
+		ps->last_start = c.started_at;
+	}
 	ok = passes(ps, &c, dims, len);
 	if (!ok && (ps->needs & PERIOD_MESSAGES) &&
 	    (rc = cls_set(ps, c.id, CLS_OUT)) != 0)
@@ -937,11 +1159,14 @@ period_row(struct pass *ps, sqlite3_stmt *s, const struct layout *lo)
 	if (ps->needs & (PERIOD_FIGURES | PERIOD_DIMENSIONS | PERIOD_STARTS)) {
 		if ((rc = user_get(&u, &user, ps, c.user_id)) != 0)
 			return rc;
+		if ((ps->needs & PERIOD_FIGURES) && (u->flags & U_HAS_LAST) &&
+		    c.started_at < u->last_start)
+			return RESTART;
 		if (ps->needs & PERIOD_FIGURES)
 			reopen_candidate(ps, u, c.started_at);
 	}
-	if (ok && (rc = add_conversation(ps, u, user, dims, len, s, lo,
-	    &c)) != 0)
+	if (ok && ((rc = add_conversation(ps, u, user, dims, len, v,
+	    &c)) != 0 || (rc = keep_cost(ps, &c)) != 0))
 		return rc;
 	if (ok && (ps->needs & PERIOD_FIGURES) && c.n_handovers == 0)
 		reopen_target(ps, u, &c);
@@ -955,177 +1180,214 @@ period_row(struct pass *ps, sqlite3_stmt *s, const struct layout *lo)
 static int
 read_period(struct pass *ps)
 {
-	struct layout lo;
 	sqlite3_stmt *s;
 	struct buf b;
-	int rc, step;
+	int rc;
 
 	buf_init(&b, 1 << 16);
-	rc = select_sql(&b, &lo, ps->needs, ps->fields, from_period);
+	rc = select_sql(&b, &ps->lo, ps->needs, ps->fields, "0,",
+	    ps->full ? from_all : from_period);
 	if (rc == 0)
-		rc = store_prepare(ps->st, &s, b.data);
+		rc = pass_prepare(ps, &s, b.data);
 	buf_release(&b);
 	if (rc != 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, ps->q->since);
-	sqlite3_bind_int64(s, 2, ps->q->until);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = period_row(ps, s, &lo)) != 0)
-			break;
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_fail(ps->st, step, "cannot read the database");
+	sqlite3_bind_int64(s, 2, ps->q->since);
+	sqlite3_bind_int64(s, 3, ps->q->until);
+	if (ps->full) {
+		sqlite3_bind_int64(s, 4, ps->id_lo);
+		sqlite3_bind_int64(s, 5, ps->id_hi);
+	}
+	rc = drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
 }
 
 /*
- * The conversations that start after the period and may reopen one of
- * it: in start order, until none is pending.
+ * K_AFTER: the conversations that start after the period and may reopen
+ * one of it, in start order, until none is pending.
  */
 static const char sql_after[] =
-	"SELECT c.user_id, c.started_at, c.source = 'test_chat'"
-	" FROM conversation c WHERE c.started_at >= ?1 AND c.started_at <= ?2"
+	"SELECT convo_pass(?1, 2, c.user_id, c.started_at,"
+	" c.source = 'test_chat') FROM conversation c"
+	" WHERE c.started_at >= ?2 AND c.started_at <= ?3"
 	" ORDER BY c.started_at, c.id";
+
+static int
+after_row(struct pass *ps, sqlite3_value **v)
+{
+	struct user *u;
+
+	if (sqlite3_value_int(v[2]) && !ps->q->include_test)
+		return 0;
+	if ((u = user_find(ps, sqlite3_value_int64(v[0]))) != NULL)
+		reopen_candidate(ps, u, sqlite3_value_int64(v[1]));
+	return ps->n_pending == 0 ? STOP : 0;
+}
 
 static int
 read_after(struct pass *ps)
 {
 	sqlite3_stmt *s;
-	int64_t idx;
-	int rc = 0, step = SQLITE_DONE;
+	int rc;
 
 	if (ps->n_pending == 0)
 		return 0;
-	if ((rc = store_prepare(ps->st, &s, sql_after)) != 0)
+	if ((rc = pass_prepare(ps, &s, sql_after)) != 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, ps->q->until);
-	sqlite3_bind_int64(s, 2, ps->max_bound);
-	while (ps->n_pending > 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_int(s, 2) && !ps->q->include_test)
-			continue;
-		idx = imap_get(&ps->user_map, sqlite3_column_int64(s, 0));
-		if (idx >= 0)
-			reopen_candidate(ps, &ps->users[idx],
-			    sqlite3_column_int64(s, 1));
-	}
-	if (ps->n_pending > 0 && step != SQLITE_DONE)
-		rc = store_fail(ps->st, step, "cannot read the database");
+	sqlite3_bind_int64(s, 2, ps->q->until);
+	sqlite3_bind_int64(s, 3, ps->max_bound);
+	rc = drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
 }
 
 /*
- * A conversation with messages in the period that did not start in it:
- * its messages count, it does not.
+ * K_FETCH: a conversation with messages in the period that did not
+ * start in it: its messages count, it does not.
  */
 static int
-fetch_conversation(struct pass *ps, int64_t id)
+fetch_row(struct pass *ps, sqlite3_value **v)
 {
+	const struct layout lo = { -1, N_BASE, -1 };
 	const char *dims[N_DIMS];
 	size_t len[N_DIMS];
 	struct period_conv c;
+
+	read_base(&c, v);
+	read_fields(dims, len, v, &lo);
+	if ((is_test(dims, len) && !ps->q->include_test) ||
+	    !passes(ps, &c, dims, len))
+		return cls_set(ps, c.id, CLS_OUT);
+	return classify(ps, &c);
+}
+
+static int
+fetch_conversation(struct pass *ps, int64_t id)
+{
 	struct layout lo;
 	struct buf b;
 	int rc;
 
 	if (ps->fetch == NULL) {
 		buf_init(&b, 1 << 16);
-		rc = select_sql(&b, &lo, 0, 1, from_id);
+		rc = select_sql(&b, &lo, 0, 1, "1,", from_id);
 		if (rc == 0)
-			rc = store_prepare(ps->st, &ps->fetch, b.data);
+			rc = pass_prepare(ps, &ps->fetch, b.data);
 		buf_release(&b);
 		if (rc != 0)
 			return rc;
 	}
-	lo.figures = lo.groups = -1;
-	lo.fields = N_BASE;
-	sqlite3_bind_int64(ps->fetch, 1, id);
-	if ((rc = sqlite3_step(ps->fetch)) != SQLITE_ROW) {
-		sqlite3_reset(ps->fetch);
-		return rc == SQLITE_DONE ? cls_set(ps, id, CLS_OUT) :
-		    store_fail(ps->st, rc, "cannot read the database");
-	}
-	read_base(&c, ps->fetch);
-	read_fields(dims, len, ps->fetch, &lo);
-	if ((is_test(dims, len) && !ps->q->include_test) ||
-	    !passes(ps, &c, dims, len))
-		rc = cls_set(ps, id, CLS_OUT);
-	else
-		rc = classify(ps, &c);
-	sqlite3_reset(ps->fetch);
-	return rc;
+	sqlite3_bind_int64(ps->fetch, 2, id);
+	if ((rc = drain(ps, ps->fetch)) != 0)
+		return rc;
+	/* Gone since the activity row was read: none of it counts. */
+	return cls_get(ps, id) == CLS_UNKNOWN ? cls_set(ps, id, CLS_OUT) : 0;
 }
 
 /*
- * The activity rows of the period's quarters: the quarters of the whole
- * conversations, and the conversations that did not start in the period.
+ * K_ACTIVITY: the activity rows of the period's quarters: the quarters
+ * of the whole conversations, and the conversations that did not start
+ * in the period.
  */
 static const char sql_activity[] =
-	"SELECT quarter, conversation_id, n_user, n_messages FROM activity"
-	" WHERE quarter >= ?1 AND quarter < ?2";
+	"SELECT convo_pass(?1, 3, quarter, conversation_id, n_user,"
+	" n_messages) FROM activity WHERE quarter >= ?2 AND quarter < ?3";
 
 static int
-activity_row(struct pass *ps, sqlite3_stmt *s)
+activity_row(struct pass *ps, sqlite3_value **v)
 {
-	int64_t id = sqlite3_column_int64(s, 1);
+	int64_t id = sqlite3_value_int64(v[1]);
 	unsigned char k = cls_get(ps, id);
 	int rc;
 
 	if (k == CLS_UNKNOWN) {
+		/* (A statement of its own: this one is running.) */
 		if ((rc = fetch_conversation(ps, id)) != 0)
 			return rc;
 		k = cls_get(ps, id);
 	}
 	if (k != CLS_WHOLE || !(ps->needs & PERIOD_QUARTERS))
 		return 0;
-	return quarter_add(ps, sqlite3_column_int64(s, 0),
-	    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+	return quarter_add(ps, sqlite3_value_int64(v[0]),
+	    sqlite3_value_int64(v[2]), sqlite3_value_int64(v[3]));
 }
 
 static int
 read_activity(struct pass *ps)
 {
 	sqlite3_stmt *s;
-	int rc, step;
+	int rc;
 
-	if ((rc = store_prepare(ps->st, &s, sql_activity)) != 0)
+	if ((rc = pass_prepare(ps, &s, sql_activity)) != 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, ps->q->since / QUARTER_MS);
-	sqlite3_bind_int64(s, 2, (ps->q->until - 1) / QUARTER_MS + 1);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = activity_row(ps, s)) != 0)
-			break;
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_fail(ps->st, step, "cannot read the database");
+	sqlite3_bind_int64(s, 2, ps->q->since / QUARTER_MS);
+	sqlite3_bind_int64(s, 3, (ps->q->until - 1) / QUARTER_MS + 1);
+	rc = drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
 }
 
 /*
- * Whether some conversation with messages in the period may have
- * started outside it: not when every conversation started in it.
+ * Whether the period holds every start: then no conversation with
+ * messages in it started outside it, and the rows are best read in row
+ * order.
  */
 static const char sql_start_range[] =
 	"SELECT (SELECT min(started_at) FROM conversation),"
 	" (SELECT max(started_at) FROM conversation)";
 
 static int
-others_possible(int *out, struct pass *ps)
+holds_all(int *out, struct pass *ps)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	*out = 1;
+	*out = 0;
 	if ((rc = store_prepare(ps->st, &s, sql_start_range)) != 0)
 		return rc;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_type(s, 0) != SQLITE_NULL &&
-		    (sqlite3_column_int64(s, 0) < ps->q->since ||
-		    sqlite3_column_int64(s, 1) >= ps->q->until);
+		*out = sqlite3_column_type(s, 0) == SQLITE_NULL ||
+		    (sqlite3_column_int64(s, 0) >= ps->q->since &&
+		    sqlite3_column_int64(s, 1) < ps->q->until);
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : store_fail(ps->st, rc,
 	    "cannot read the database");
+}
+
+static int
+cmp_cost(const void *pa, const void *pb)
+{
+	const struct cost *a = pa, *b = pb;
+
+	if (a->started_at != b->started_at)
+		return a->started_at < b->started_at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static int
+cmp_start(const void *pa, const void *pb)
+{
+	const struct period_start *a = pa, *b = pb;
+
+	return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Rows read out of start order: the costs and starts put in order. */
+static void
+reorder(struct pass *ps)
+{
+	struct period *p = ps->p;
+	size_t i;
+
+	if (!ps->unsorted)
+		return;
+	qsort(ps->costs, ps->n_costs, sizeof(*ps->costs), cmp_cost);
+	p->cost = 0;
+	for (i = 0; i < ps->n_costs; i++)
+		p->cost += ps->costs[i].cost;
+	qsort(p->starts, p->n_starts, sizeof(*p->starts), cmp_start);
 }
 
 /*
@@ -1133,31 +1395,31 @@ others_possible(int *out, struct pass *ps)
  * normalized text that is empty is left out.
  */
 static int
-add_click(struct pass *ps, sqlite3_stmt *s, int at)
+add_click(struct pass *ps, sqlite3_value **v)
 {
-	const char *v[3];
+	const char *t[3];
 	size_t len[3], i;
 	int k, rc;
 
 	for (k = 0; k < 3; k++)
-		v[k] = col_text(s, at + k, &len[k]);
-	if ((rc = group_get(&i, &ps->p->clicks, 0, v, len, 3)) != 0)
+		t[k] = v_text(v[k], &len[k]);
+	if ((rc = group_get(&i, &ps->p->clicks, 0, t, len, 3)) != 0)
 		return rc;
 	ps->p->clicks.g[i].n[0]++;
 	return 0;
 }
 
-/* feedback: the column's text, or NULL. */
+/* An agent's message, with its feedback (text or NULL). */
 static int
-add_agent(struct pass *ps, sqlite3_stmt *s, int at, int feedback)
+add_agent(struct pass *ps, sqlite3_value *agent, sqlite3_value *feedback)
 {
-	const char *v, *fb;
+	const char *t, *fb;
 	size_t len, fblen, i;
 	int rc;
 
-	v = col_text(s, at, &len);
-	fb = col_text(s, feedback, &fblen);
-	if ((rc = group_get(&i, &ps->p->agents, 0, &v, &len, 1)) != 0)
+	t = v_text(agent, &len);
+	fb = v_text(feedback, &fblen);
+	if ((rc = group_get(&i, &ps->p->agents, 0, &t, &len, 1)) != 0)
 		return rc;
 	ps->p->agents.g[i].n[0]++;
 	ps->p->agents.g[i].n[1] += text_is(fb, fblen, "up");
@@ -1165,68 +1427,92 @@ add_agent(struct pass *ps, sqlite3_stmt *s, int at, int feedback)
 	return 0;
 }
 
+/* The group of a normalized text, -1 for none: into *out. */
 static int
-add_not_understood(struct pass *ps, sqlite3_stmt *s, int at)
+normal_group(int64_t *out, struct pass *ps, const unsigned char *t, size_t n)
 {
-	const unsigned char *t = sqlite3_column_text(s, at);
-	size_t n, len, i;
-	char buf[512], *out = buf;
+	char buf[512], *norm = buf;
 	const char *v;
+	size_t len, i;
 	int rc = 0;
 
-	if (t == NULL)
-		return 0;
-	n = (size_t)sqlite3_column_bytes(s, at);
-	if (n > sizeof(buf) && (out = malloc(n)) == NULL)
+	*out = -1;
+	if (n > sizeof(buf) && (norm = malloc(n)) == NULL)
 		return CONVO_ENOMEM;
-	if ((len = text_normalize(out, t, n)) > 0) {
-		v = out;
+	if ((len = text_normalize(norm, t, n)) > 0) {
+		v = norm;
 		if ((rc = group_get(&i, &ps->p->not_understood, 0, &v, &len,
 		    1)) == 0)
-			ps->p->not_understood.g[i].n[0]++;
+			*out = (int64_t)i;
 	}
-	if (out != buf)
-		free(out);
+	if (norm != buf)
+		free(norm);
 	return rc;
 }
 
 /*
- * The messages in the period of a conversation that straddles one of
- * its ends.
+ * A not-understood text counts in the group of its normal form; the
+ * texts as they are remember theirs, since most recur.
+ */
+static int
+add_not_understood(struct pass *ps, sqlite3_value *text)
+{
+	struct period_group *raw;
+	size_t n, i;
+	const char *t = v_text(text, &n);
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	if ((rc = group_get(&i, &ps->raw, 0, &t, &n, 1)) != 0)
+		return rc;
+	raw = &ps->raw.g[i];
+	if (raw->n[0]++ == 0 && (rc = normal_group(&raw->n[1], ps,
+	    (const unsigned char *)t, n)) != 0)
+		return rc;
+	if (raw->n[1] >= 0)
+		ps->p->not_understood.g[raw->n[1]].n[0]++;
+	return 0;
+}
+
+/*
+ * K_STRADDLE: the messages in the period of a conversation that
+ * straddles one of its ends.
  */
 static const char sql_straddle[] =
-	"SELECT ts, role, click_type, click_title, click_target,"
-	" not_understood, fallback, feedback, agent,"
-	" CASE WHEN not_understood = 1 THEN text END"
-	" FROM message WHERE conversation_id = ?1 AND ts >= ?2 AND ts < ?3"
+	"SELECT convo_pass(?1, 4, ts, role, click_type, click_title,"
+	" click_target, not_understood, fallback, feedback, agent,"
+	" CASE WHEN not_understood = 1 THEN text END)"
+	" FROM message WHERE conversation_id = ?2 AND ts >= ?3 AND ts < ?4"
 	" AND role <> 'system'";
 enum {
 	M_TS, M_ROLE, M_CLICK_TYPE, M_CLICK_TITLE, M_CLICK_TARGET, M_NU,
 	M_FALLBACK, M_FEEDBACK, M_AGENT, M_TEXT
 };
 
-/* One message: m_user etc. count it; the groups take it. */
+/* One message: counted in the pass's msgs; the groups take it. */
 static int
-straddle_message(struct pass *ps, struct msgs *m, sqlite3_stmt *s)
+straddle_row(struct pass *ps, sqlite3_value **v)
 {
+	struct msgs *m = &ps->msgs;
 	size_t len, fblen;
-	const char *role = col_text(s, M_ROLE, &len);
-	const char *fb = col_text(s, M_FEEDBACK, &fblen);
-	int64_t ts = sqlite3_column_int64(s, M_TS);
+	const char *role = v_text(v[M_ROLE], &len);
+	const char *fb = v_text(v[M_FEEDBACK], &fblen);
+	int64_t ts = sqlite3_value_int64(v[M_TS]);
 	int user = text_is(role, len, "user");
 	int assistant = text_is(role, len, "assistant");
-	int click = sqlite3_column_type(s, M_CLICK_TYPE) != SQLITE_NULL;
-	int nu = sqlite3_column_int64(s, M_NU) == 1;
+	int click = sqlite3_value_type(v[M_CLICK_TYPE]) != SQLITE_NULL;
+	int nu = sqlite3_value_int64(v[M_NU]) == 1;
 	const char *agent;
 	int rc = 0;
 
 	m->user += user;
 	m->assistant += assistant;
 	m->agent += text_is(role, len, "agent");
-	m->understood += user && !click && sqlite3_column_int64(s, M_NU) == 0;
+	m->understood += user && !click && sqlite3_value_int64(v[M_NU]) == 0;
 	m->not_understood += user && nu;
 	m->clicks += user && click;
-	m->fallbacks += assistant && sqlite3_column_int64(s, M_FALLBACK) == 1;
+	m->fallbacks += assistant && sqlite3_value_int64(v[M_FALLBACK]) == 1;
 	m->up += assistant && text_is(fb, fblen, "up");
 	m->down += assistant && text_is(fb, fblen, "down");
 	m->none += assistant && fb == NULL;
@@ -1234,90 +1520,132 @@ straddle_message(struct pass *ps, struct msgs *m, sqlite3_stmt *s)
 	if (ps->needs & PERIOD_QUARTERS)
 		rc = quarter_add(ps, ts / QUARTER_MS, user, 1);
 	if (rc == 0 && user && click && (ps->needs & PERIOD_CLICKS))
-		rc = add_click(ps, s, M_CLICK_TYPE);
-	agent = col_text(s, M_AGENT, &len);
+		rc = add_click(ps, v + M_CLICK_TYPE);
+	agent = v_text(v[M_AGENT], &len);
 	if (rc == 0 && assistant && agent != NULL && len > 0 &&
 	    (ps->needs & PERIOD_AGENTS))
-		rc = add_agent(ps, s, M_AGENT, M_FEEDBACK);
+		rc = add_agent(ps, v[M_AGENT], v[M_FEEDBACK]);
 	if (rc == 0 && user && nu && (ps->needs & PERIOD_NOT_UNDERSTOOD))
-		rc = add_not_understood(ps, s, M_TEXT);
+		rc = add_not_understood(ps, v[M_TEXT]);
 	return rc;
 }
 
 static int
 read_straddling(struct pass *ps)
 {
-	struct msgs m;
 	sqlite3_stmt *s;
 	size_t i;
-	int rc, step = SQLITE_DONE;
+	int rc;
 
 	if (ps->n_straddle == 0)
 		return 0;
-	if ((rc = store_prepare(ps->st, &s, sql_straddle)) != 0)
+	if ((rc = pass_prepare(ps, &s, sql_straddle)) != 0)
 		return rc;
-	memset(&m, 0, sizeof(m));
-	sqlite3_bind_int64(s, 2, ps->q->since);
-	sqlite3_bind_int64(s, 3, ps->q->until);
+	sqlite3_bind_int64(s, 3, ps->q->since);
+	sqlite3_bind_int64(s, 4, ps->q->until);
 	for (i = 0; rc == 0 && i < ps->n_straddle; i++) {
-		sqlite3_bind_int64(s, 1, ps->straddle[i]);
-		while ((step = sqlite3_step(s)) == SQLITE_ROW)
-			if ((rc = straddle_message(ps, &m, s)) != 0)
-				break;
-		if (rc == 0 && step != SQLITE_DONE)
-			rc = store_fail(ps->st, step, "cannot read the database");
-		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 2, ps->straddle[i]);
+		rc = drain(ps, s);
 	}
 	sqlite3_finalize(s);
-	add_msgs(ps->p->n, &m);
+	add_msgs(ps->p->n, &ps->msgs);
 	return rc;
 }
 
 /*
- * The whole conversations' entries in a partial index, by a range of
- * conversation ids.
+ * K_CLICK, K_AGENT, K_NOT_UNDERSTOOD: the whole conversations' entries
+ * in a partial index, by a range of conversation ids.
  */
 static const char sql_clicks[] =
-	"SELECT conversation_id, click_type, click_title, click_target"
-	" FROM message INDEXED BY message_click"
+	"SELECT convo_pass(?1, 5, conversation_id, click_type, click_title,"
+	" click_target) FROM message INDEXED BY message_click"
 	" WHERE role = 'user' AND click_type IS NOT NULL"
-	" AND conversation_id >= ?1 AND conversation_id <= ?2";
+	" AND conversation_id >= ?2 AND conversation_id <= ?3";
 static const char sql_agents[] =
-	"SELECT conversation_id, agent, feedback"
+	"SELECT convo_pass(?1, 6, conversation_id, agent, feedback)"
 	" FROM message INDEXED BY message_agent"
 	" WHERE role = 'assistant' AND agent IS NOT NULL AND agent <> ''"
-	" AND conversation_id >= ?1 AND conversation_id <= ?2";
+	" AND conversation_id >= ?2 AND conversation_id <= ?3";
 static const char sql_not_understood[] =
-	"SELECT conversation_id, text"
+	"SELECT convo_pass(?1, 7, conversation_id, text)"
 	" FROM message INDEXED BY message_not_understood"
 	" WHERE role = 'user' AND not_understood = 1"
-	" AND conversation_id >= ?1 AND conversation_id <= ?2";
+	" AND conversation_id >= ?2 AND conversation_id <= ?3";
+
+static int
+index_row(struct pass *ps, int kind, sqlite3_value **v)
+{
+	if (cls_get(ps, sqlite3_value_int64(v[0])) != CLS_WHOLE)
+		return 0;
+	return kind == K_CLICK ? add_click(ps, v + 1) :
+	    kind == K_AGENT ? add_agent(ps, v[1], v[2]) :
+	    add_not_understood(ps, v[1]);
+}
 
 static int
 read_index(struct pass *ps, unsigned need, const char *sql)
 {
 	sqlite3_stmt *s;
-	int rc, step;
+	int rc;
 
 	if (!(ps->needs & need) || ps->whole_lo > ps->whole_hi)
 		return 0;
-	if ((rc = store_prepare(ps->st, &s, sql)) != 0)
+	if ((rc = pass_prepare(ps, &s, sql)) != 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, ps->whole_lo);
-	sqlite3_bind_int64(s, 2, ps->whole_hi);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cls_get(ps, sqlite3_column_int64(s, 0)) != CLS_WHOLE)
-			continue;
-		rc = need == PERIOD_CLICKS ? add_click(ps, s, 1) :
-		    need == PERIOD_AGENTS ? add_agent(ps, s, 1, 2) :
-		    add_not_understood(ps, s, 1);
-		if (rc != 0)
-			break;
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_fail(ps->st, step, "cannot read the database");
+	sqlite3_bind_int64(s, 2, ps->whole_lo);
+	sqlite3_bind_int64(s, 3, ps->whole_hi);
+	rc = drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
+}
+
+/* SQL convo_pass(pass, kind, column ...): hands a row to the pass. */
+static void
+sql_pass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	static const int want[] = { N_BASE, N_BASE + N_FIELDS, 3, 4, 10, 4,
+		3, 2 };
+	struct pass *ps;
+	sqlite3_value **v = argv + 2;
+	int kind, rc;
+
+	ps = argc >= 2 ? sqlite3_value_pointer(argv[0], pass_type) : NULL;
+	kind = argc >= 2 ? sqlite3_value_int(argv[1]) : -1;
+	if (ps == NULL || kind < 0 || kind > K_NOT_UNDERSTOOD ||
+	    argc - 2 < want[kind]) {
+		sqlite3_result_error(ctx, "convo_pass() misused", -1);
+		return;
+	}
+	if (ps->rc != 0)
+		rc = ps->rc;
+	else if (kind == K_PERIOD)
+		rc = period_row(ps, v);
+	else if (kind == K_FETCH)
+		rc = fetch_row(ps, v);
+	else if (kind == K_AFTER)
+		rc = after_row(ps, v);
+	else if (kind == K_ACTIVITY)
+		rc = activity_row(ps, v);
+	else if (kind == K_STRADDLE)
+		rc = straddle_row(ps, v);
+	else
+		rc = index_row(ps, kind, v);
+	if (rc != 0) {
+		ps->rc = rc;
+		sqlite3_result_error_code(ctx, SQLITE_ABORT);
+	}
+}
+
+int
+store_period_functions(struct convo_store *st)
+{
+	int rc;
+
+	rc = sqlite3_create_function_v2(st->db, "convo_pass", -1,
+	    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, sql_pass, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot register a function");
+	return 0;
 }
 
 /*
@@ -1335,7 +1663,8 @@ static const char sql_new_users[] =
 static int
 count_users(struct pass *ps)
 {
-	int64_t *n = ps->p->n, idx, lo;
+	int64_t *n = ps->p->n, lo;
+	struct user *u;
 	sqlite3_stmt *s;
 	size_t i;
 	int rc, step, any_null;
@@ -1350,7 +1679,8 @@ count_users(struct pass *ps)
 		sqlite3_finalize(s);
 		return store_fail(ps->st, step, "cannot read the database");
 	}
-	lo = col_int(s, 0, NONE);
+	lo = sqlite3_column_type(s, 0) == SQLITE_NULL ? NONE :
+	    sqlite3_column_int64(s, 0);
 	any_null = sqlite3_column_int(s, 1);
 	sqlite3_finalize(s);
 	if (!any_null && lo != NONE && lo >= ps->q->since) {
@@ -1363,8 +1693,8 @@ count_users(struct pass *ps)
 	sqlite3_bind_int64(s, 2, ps->q->until);
 	any_null = 0;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		idx = imap_get(&ps->user_map, sqlite3_column_int64(s, 0));
-		if (idx < 0 || !(ps->users[idx].flags & U_SEEN))
+		u = user_find(ps, sqlite3_column_int64(s, 0));
+		if (u == NULL || !(u->flags & U_SEEN))
 			continue;
 		if (sqlite3_column_int(s, 1))
 			n[ACC_NEW_USERS]++;
@@ -1411,27 +1741,32 @@ pass_release(struct pass *ps)
 	free(ps->cls);
 	imap_release(&ps->cls_map);
 	free(ps->straddle);
+	free(ps->user_ix);
 	imap_release(&ps->user_map);
 	free(ps->users);
 	imap_release(&ps->pairs);
 	imap_release(&ps->quarter_map);
 	sqlite3_finalize(ps->fetch);
+	free(ps->costs);
+	groups_release(&ps->raw);
 }
 
 static int
-run(struct pass *ps)
+run(struct pass *ps, int by_index)
 {
-	int rc, others = 0;
+	int rc, all;
 
 	if ((rc = resolve_user(ps)) != 0 || (rc = cls_init(ps)) != 0 ||
-	    (rc = read_period(ps)) != 0)
+	    (rc = users_init(ps)) != 0 || (rc = holds_all(&all, ps)) != 0)
 		return rc;
+	ps->full = all && !by_index;
+	if ((rc = read_period(ps)) != 0)
+		return rc;
+	reorder(ps);
 	if ((ps->needs & PERIOD_FIGURES) && (rc = read_after(ps)) != 0)
 		return rc;
 	if (ps->needs & PERIOD_MESSAGES) {
-		if (!(ps->needs & PERIOD_QUARTERS))
-			rc = others_possible(&others, ps);
-		if (rc == 0 && ((ps->needs & PERIOD_QUARTERS) || others))
+		if ((ps->needs & PERIOD_QUARTERS) || !all)
 			rc = read_activity(ps);
 		if (rc == 0)
 			rc = read_straddling(ps);
@@ -1468,35 +1803,44 @@ period_free(struct period *p)
 	free(p);
 }
 
-/* Computes a new pass over q. */
+/*
+ * Computes a new pass over q: in row order if it holds every start,
+ * again through the index if that finds a user's conversations out of
+ * start order.
+ */
 static int
 compute(struct period **out, struct convo_store *st,
     const struct convo_query *q, unsigned needs)
 {
 	struct pass ps;
 	struct period *p;
-	int rc;
+	int rc = RESTART, by_index;
 
 	*out = NULL;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return CONVO_ENOMEM;
-	p->conv_min = p->conv_max = p->msg_min = p->msg_max = NONE;
-	memset(&ps, 0, sizeof(ps));
-	ps.st = st;
-	ps.q = q;
-	ps.p = p;
-	ps.needs = needs;
-	ps.whole_lo = 1;
-	ps.whole_hi = 0;
-	ps.max_bound = INT64_MIN;
-	ps.fields = q->assistant != NULL || q->device != NULL ||
-	    q->browser != NULL || q->country != NULL || q->region != NULL;
-	rc = run(&ps);
-	pass_release(&ps);
-	if (rc != 0) {
-		period_free(p);
-		return rc;
+	for (by_index = 0; rc == RESTART && by_index < 2; by_index++) {
+		if ((p = calloc(1, sizeof(*p))) == NULL)
+			return CONVO_ENOMEM;
+		p->conv_min = p->conv_max = p->msg_min = p->msg_max = NONE;
+		memset(&ps, 0, sizeof(ps));
+		ps.st = st;
+		ps.q = q;
+		ps.p = p;
+		ps.needs = needs;
+		ps.whole_lo = 1;
+		ps.whole_hi = 0;
+		ps.max_bound = INT64_MIN;
+		ps.last_start = INT64_MIN;
+		ps.last_quarter_ix = SIZE_MAX;
+		ps.fields = q->assistant != NULL || q->device != NULL ||
+		    q->browser != NULL || q->country != NULL ||
+		    q->region != NULL;
+		rc = run(&ps, by_index);
+		pass_release(&ps);
+		if (rc != 0)
+			period_free(p);
 	}
+	if (rc != 0)
+		return rc == RESTART ? CONVO_EINTERNAL : rc;
 	p->have = needs;
 	*out = p;
 	return 0;

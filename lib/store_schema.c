@@ -287,6 +287,12 @@ static const char schema_v4[] =
 "  WHERE role = 'assistant' AND agent IS NOT NULL AND agent <> '';"
 "CREATE INDEX message_not_understood ON message (conversation_id, text)"
 "  WHERE role = 'user' AND not_understood = 1;"
+/* The WhatsApp conversations whose window may have closed, oldest first. */
+"CREATE INDEX conversation_whatsapp ON conversation (last_user_at, ext_id)"
+"  WHERE status = 'active' AND source = 'whatsapp';"
+/* Leads of a period with their conversation, without reading the rows. */
+"DROP INDEX lead_created;"
+"CREATE INDEX lead_created ON lead (created_at, conversation_id);"
 "DROP INDEX message_ts;";
 
 /* migrations[i] takes a database from version i to version i + 1. */
