@@ -8,9 +8,8 @@
  * The sums come from one pass over the period (store_period.c):
  * store_kpi_conversation() below adds each conversation that started in
  * the period and passes the filters, in the words of the entries'
- * conditions; the pass adds the messages sent in the period, the
- * distinct users and the reopened conversations.  Leads are counted by
- * one statement of their own.
+ * conditions; the pass adds the messages sent in the period, the leads
+ * created in it, the distinct users and the reopened conversations.
  */
 #include <math.h>
 #include <stddef.h>
@@ -509,29 +508,6 @@ all_null(struct convo_figure *out)
 	}
 }
 
-/* "leads created in the period", of conversations started any time. */
-static const char sql_leads[] =
-	"SELECT count(*) FROM lead l JOIN conversation c"
-	" ON c.id = l.conversation_id"
-	" WHERE l.created_at >= :since AND l.created_at < :until AND"
-	STORE_CONV_MATCH;
-
-static int
-count_leads(int64_t *out, struct convo_store *st, const struct convo_query *q)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = store_prepare(st, &s, sql_leads)) != 0)
-		return rc;
-	store_bind_query(s, q);
-	rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, rc,
-	    "cannot compute the figures");
-}
-
 static void
 set_figures(struct convo_figure *out, struct period *p)
 {
@@ -559,14 +535,11 @@ convo_kpi_compute(struct convo_figure *out, struct convo_store *st,
     const struct convo_query *q)
 {
 	struct period *p;
-	int64_t leads;
 	int rc;
 
 	all_null(out);
-	if ((rc = store_period(&p, st, q, PERIOD_FIGURES)) != 0 ||
-	    (rc = count_leads(&leads, st, q)) != 0)
+	if ((rc = store_period(&p, st, q, PERIOD_FIGURES)) != 0)
 		return rc;
-	p->n[ACC_LEADS] = leads;
 	set_figures(out, p);
 	return 0;
 }

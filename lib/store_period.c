@@ -355,8 +355,8 @@ group_recent(size_t *out, struct period_groups *gs, uint32_t *recent,
 
 	for (k = 0; k < RECENT && recent[k] != 0; k++) {
 		g = &gs->g[recent[k] - 1];
-		if ((v == NULL) == (g->v[0] == NULL) && (v == NULL ||
-		    (g->len[0] == len && memcmp(g->v[0], v, len) == 0)))
+		if (v == NULL ? g->v[0] == NULL : g->v[0] != NULL &&
+		    g->len[0] == len && memcmp(g->v[0], v, len) == 0)
 			break;
 	}
 	if (k < RECENT && recent[k] != 0)
@@ -393,7 +393,9 @@ enum cls {
 	CLS_UNKNOWN,		/* not started in the period, not seen yet */
 	CLS_OUT,		/* filtered out, or no message in the period */
 	CLS_WHOLE,		/* all its messages lie in the period */
-	CLS_STRADDLE		/* some do, some do not */
+	CLS_STRADDLE,		/* some do, some do not */
+	CLS_MASK = 0x0f,
+	CLS_PASSES = 0x10	/* a flag: it passes the filters */
 };
 
 /* A user of the period. */
@@ -702,7 +704,7 @@ classify(struct pass *ps, const struct period_conv *c)
 		k = CLS_WHOLE;
 	else
 		k = CLS_STRADDLE;
-	if ((rc = cls_set(ps, c->id, k)) != 0)
+	if ((rc = cls_set(ps, c->id, k | CLS_PASSES)) != 0)
 		return rc;
 	if (k == CLS_STRADDLE) {
 		if ((rc = grow(&ps->straddle, &ps->cap_straddle,
@@ -733,7 +735,8 @@ enum kind {
 	K_AFTER,		/* one that started after the period */
 	K_ACTIVITY,		/* an activity row */
 	K_STRADDLE,		/* a message of a straddling conversation */
-	K_CLICK, K_AGENT, K_NOT_UNDERSTOOD	/* partial index entries */
+	K_CLICK, K_AGENT, K_NOT_UNDERSTOOD,	/* partial index entries */
+	K_LEAD			/* a lead created in the period */
 };
 
 /* The pointer type of convo_pass()'s first argument. */
@@ -1307,7 +1310,7 @@ activity_row(struct pass *ps, sqlite3_value **v)
 			return rc;
 		k = cls_get(ps, id);
 	}
-	if (k != CLS_WHOLE || !(ps->needs & PERIOD_QUARTERS))
+	if ((k & CLS_MASK) != CLS_WHOLE || !(ps->needs & PERIOD_QUARTERS))
 		return 0;
 	return quarter_add(ps, sqlite3_value_int64(v[0]),
 	    sqlite3_value_int64(v[2]), sqlite3_value_int64(v[3]));
@@ -1575,7 +1578,7 @@ static const char sql_not_understood[] =
 static int
 index_row(struct pass *ps, int kind, sqlite3_value **v)
 {
-	if (cls_get(ps, sqlite3_value_int64(v[0])) != CLS_WHOLE)
+	if ((cls_get(ps, sqlite3_value_int64(v[0])) & CLS_MASK) != CLS_WHOLE)
 		return 0;
 	return kind == K_CLICK ? add_click(ps, v + 1) :
 	    kind == K_AGENT ? add_agent(ps, v[1], v[2]) :
@@ -1599,19 +1602,56 @@ read_index(struct pass *ps, unsigned need, const char *sql)
 	return rc;
 }
 
+/*
+ * K_LEAD: "leads created in the period" (store_kpi.c), of conversations
+ * that pass the filters, started at any time.
+ */
+static const char sql_leads[] =
+	"SELECT convo_pass(?1, 8, conversation_id)"
+	" FROM lead INDEXED BY lead_created"
+	" WHERE created_at >= ?2 AND created_at < ?3";
+
+static int
+lead_row(struct pass *ps, sqlite3_value **v)
+{
+	int64_t id = sqlite3_value_int64(v[0]);
+	int rc;
+
+	if (cls_get(ps, id) == CLS_UNKNOWN &&
+	    (rc = fetch_conversation(ps, id)) != 0)
+		return rc;
+	ps->p->n[ACC_LEADS] += (cls_get(ps, id) & CLS_PASSES) != 0;
+	return 0;
+}
+
+static int
+read_leads(struct pass *ps)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = pass_prepare(ps, &s, sql_leads)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 2, ps->q->since);
+	sqlite3_bind_int64(s, 3, ps->q->until);
+	rc = drain(ps, s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* SQL convo_pass(pass, kind, column ...): hands a row to the pass. */
 static void
 sql_pass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	static const int want[] = { N_BASE, N_BASE + N_FIELDS, 3, 4, 10, 4,
-		3, 2 };
+		3, 2, 1 };
 	struct pass *ps;
 	sqlite3_value **v = argv + 2;
 	int kind, rc;
 
 	ps = argc >= 2 ? sqlite3_value_pointer(argv[0], pass_type) : NULL;
 	kind = argc >= 2 ? sqlite3_value_int(argv[1]) : -1;
-	if (ps == NULL || kind < 0 || kind > K_NOT_UNDERSTOOD ||
+	if (ps == NULL || kind < 0 || kind > K_LEAD ||
 	    argc - 2 < want[kind]) {
 		sqlite3_result_error(ctx, "convo_pass() misused", -1);
 		return;
@@ -1628,6 +1668,8 @@ sql_pass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		rc = activity_row(ps, v);
 	else if (kind == K_STRADDLE)
 		rc = straddle_row(ps, v);
+	else if (kind == K_LEAD)
+		rc = lead_row(ps, v);
 	else
 		rc = index_row(ps, kind, v);
 	if (rc != 0) {
@@ -1768,6 +1810,8 @@ run(struct pass *ps, int by_index)
 	if (ps->needs & PERIOD_MESSAGES) {
 		if ((ps->needs & PERIOD_QUARTERS) || !all)
 			rc = read_activity(ps);
+		if (rc == 0 && (ps->needs & PERIOD_FIGURES))
+			rc = read_leads(ps);
 		if (rc == 0)
 			rc = read_straddling(ps);
 		if (rc == 0)
