@@ -28,461 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "store_period.h"
 
-#define QUARTER_MS INT64_C(900000)
-#define FNV_PRIME UINT64_C(1099511628211)
-/* The values of a column looked at first, the latest first. */
-#define RECENT 4
-#define NONE CONVO_TIME_NONE
 /* Passes kept: the period, the previous one, the trend's, one more. */
 #define CACHE_SIZE 4
-/* The messages' needs: a pass finds the whole and straddling ones. */
-#define PERIOD_MESSAGES (PERIOD_FIGURES | PERIOD_QUARTERS | \
-	PERIOD_CLICKS | PERIOD_AGENTS | PERIOD_NOT_UNDERSTOOD)
 
-/*
- * Hashing and growing.
- */
-
-/* The finalizer of splitmix64: every bit of x moves every bit out. */
-static uint64_t
-mix64(uint64_t x)
-{
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
-/* Makes room for one more element of size sz in *p (n used, *cap). */
-static int
-grow(void *p, size_t *cap, size_t n, size_t sz)
-{
-	void **pp = p, *np;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	if (c > SIZE_MAX / sz || (np = realloc(*pp, c * sz)) == NULL)
-		return CONVO_ENOMEM;
-	*pp = np;
-	*cap = c;
-	return 0;
-}
-
-/*
- * A map from 64-bit integers to indexes (below 2^32), open addressing
- * with linear probing, at most half full.
- */
-struct imap {
-	int64_t *key;
-	uint32_t *val;		/* index + 1; 0: the slot is empty */
-	size_t cap, n;
-};
-
-static void
-imap_release(struct imap *m)
-{
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof(*m));
-}
-
-/* The index of k, or -1. */
-static int64_t
-imap_get(const struct imap *m, int64_t k)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return -1;
-	for (i = mix64((uint64_t)k) & (m->cap - 1); m->val[i] != 0;
-	    i = (i + 1) & (m->cap - 1))
-		if (m->key[i] == k)
-			return (int64_t)m->val[i] - 1;
-	return -1;
-}
-
-static void
-imap_place(int64_t *key, uint32_t *val, size_t cap, int64_t k, uint32_t v)
-{
-	size_t i = mix64((uint64_t)k) & (cap - 1);
-
-	while (val[i] != 0)
-		i = (i + 1) & (cap - 1);
-	key[i] = k;
-	val[i] = v;
-}
-
-static int
-imap_grow(struct imap *m)
-{
-	size_t i, cap = m->cap ? m->cap * 2 : 256;
-	uint32_t *val;
-	int64_t *key;
-
-	if ((key = malloc(cap * sizeof(*key))) == NULL)
-		return CONVO_ENOMEM;
-	if ((val = calloc(cap, sizeof(*val))) == NULL) {
-		free(key);
-		return CONVO_ENOMEM;
-	}
-	for (i = 0; i < m->cap; i++)
-		if (m->val[i] != 0)
-			imap_place(key, val, cap, m->key[i], m->val[i]);
-	free(m->key);
-	free(m->val);
-	m->key = key;
-	m->val = val;
-	m->cap = cap;
-	return 0;
-}
-
-/*
- * The index of k; a new k gets index v (below 2^32 - 1) and *added = 1.
- */
-static int
-imap_put(size_t *out, int *added, struct imap *m, int64_t k, size_t v)
-{
-	int64_t had = imap_get(m, k);
-	int rc;
-
-	*added = had < 0;
-	if (had >= 0) {
-		*out = (size_t)had;
-		return 0;
-	}
-	if (v >= UINT32_MAX - 1)
-		return CONVO_ENOMEM;
-	if (2 * (m->n + 1) > m->cap && (rc = imap_grow(m)) != 0)
-		return rc;
-	imap_place(m->key, m->val, m->cap, k, (uint32_t)(v + 1));
-	m->n++;
-	*out = v;
-	return 0;
-}
-
-/*
- * Groups: their values are copied into an arena of blocks that never
- * move, so that the pointers in struct period_group stay valid.
- */
-struct block {
-	struct block *next;
-	size_t used, size;
-	char data[];
-};
-
-struct period_index {
-	uint32_t *slot;		/* group index + 1; 0: empty */
-	uint64_t *hash;		/* of each group */
-	size_t cap;		/* slots */
-	size_t hash_cap;
-	struct block *blocks;
-};
-
-static void
-groups_release(struct period_groups *gs)
-{
-	struct block *b, *next;
-
-	if (gs->index != NULL) {
-		for (b = gs->index->blocks; b != NULL; b = next) {
-			next = b->next;
-			free(b);
-		}
-		free(gs->index->slot);
-		free(gs->index->hash);
-		free(gs->index);
-	}
-	free(gs->g);
-	memset(gs, 0, sizeof(*gs));
-}
-
-/* A copy of n bytes of s, NUL-terminated, in the arena. */
-static const char *
-arena_copy(struct period_index *ix, const char *s, size_t n)
-{
-	struct block *b = ix->blocks;
-	size_t size;
-	char *p;
-
-	if (b == NULL || b->size - b->used < n + 1) {
-		size = n + 1 > 65536 ? n + 1 : 65536;
-		if ((b = malloc(sizeof(*b) + size)) == NULL)
-			return NULL;
-		b->next = ix->blocks;
-		b->used = 0;
-		b->size = size;
-		ix->blocks = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
-}
-
-/* FNV-1a of the parts, each with its length (or none), and the key. */
-static uint64_t
-group_hash(int64_t key, const char *const *v, const size_t *len, int parts)
-{
-	uint64_t h = HASH64_INIT ^ (uint64_t)key;
-	const unsigned char *b;
-	size_t i;
-	int k;
-
-	for (k = 0; k < parts; k++) {
-		h = (h ^ (v[k] == NULL ? 0 : len[k] + 1)) * FNV_PRIME;
-		for (b = (const unsigned char *)v[k], i = 0; b != NULL &&
-		    i < len[k]; i++)
-			h = (h ^ b[i]) * FNV_PRIME;
-	}
-	return mix64(h);
-}
-
-static int
-group_equal(const struct period_group *g, int64_t key, const char *const *v,
-    const size_t *len, int parts)
-{
-	int i;
-
-	if (g->key != key)
-		return 0;
-	for (i = 0; i < parts; i++) {
-		if ((g->v[i] == NULL) != (v[i] == NULL))
-			return 0;
-		if (v[i] != NULL && (g->len[i] != len[i] ||
-		    memcmp(g->v[i], v[i], len[i]) != 0))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-index_grow(struct period_groups *gs)
-{
-	struct period_index *ix = gs->index;
-	size_t i, j, cap = ix->cap ? ix->cap * 2 : 64;
-	uint32_t *slot;
-
-	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
-		return CONVO_ENOMEM;
-	for (i = 0; i < gs->n; i++) {
-		for (j = ix->hash[i] & (cap - 1); slot[j] != 0;
-		    j = (j + 1) & (cap - 1))
-			;
-		slot[j] = (uint32_t)(i + 1);
-	}
-	free(ix->slot);
-	ix->slot = slot;
-	ix->cap = cap;
-	return 0;
-}
-
-/* Appends a new group; its values are copied. */
-static int
-group_new(struct period_groups *gs, uint64_t h, int64_t key,
-    const char *const *v, const size_t *len, int parts)
-{
-	struct period_index *ix = gs->index;
-	struct period_group *g;
-	int i, rc;
-
-	if (gs->n >= UINT32_MAX - 1)
-		return CONVO_ENOMEM;
-	if ((rc = grow(&gs->g, &gs->cap, gs->n, sizeof(*gs->g))) != 0 ||
-	    (rc = grow(&ix->hash, &ix->hash_cap, gs->n,
-	    sizeof(*ix->hash))) != 0)
-		return rc;
-	g = &gs->g[gs->n];
-	memset(g, 0, sizeof(*g));
-	g->key = key;
-	for (i = 0; i < parts; i++) {
-		g->len[i] = v[i] ? len[i] : 0;
-		if (v[i] != NULL &&
-		    (g->v[i] = arena_copy(ix, v[i], len[i])) == NULL)
-			return CONVO_ENOMEM;
-	}
-	ix->hash[gs->n++] = h;
-	return 0;
-}
-
-/*
- * The index of the group with key and values v[0 .. parts - 1] (NULL: no
- * value); a new one starts with zero counts.
- */
-static int
-group_get(size_t *out, struct period_groups *gs, int64_t key,
-    const char *const *v, const size_t *len, int parts)
-{
-	struct period_index *ix;
-	uint64_t h = group_hash(key, v, len, parts);
-	size_t i;
-	int rc;
-
-	if (gs->index == NULL &&
-	    (gs->index = calloc(1, sizeof(*gs->index))) == NULL)
-		return CONVO_ENOMEM;
-	ix = gs->index;
-	if (2 * (gs->n + 1) > ix->cap && (rc = index_grow(gs)) != 0)
-		return rc;
-	for (i = h & (ix->cap - 1); ix->slot[i] != 0;
-	    i = (i + 1) & (ix->cap - 1)) {
-		*out = ix->slot[i] - 1;
-		if (ix->hash[*out] == h &&
-		    group_equal(&gs->g[*out], key, v, len, parts))
-			return 0;
-	}
-	if ((rc = group_new(gs, h, key, v, len, parts)) != 0)
-		return rc;
-	ix->slot[i] = (uint32_t)gs->n;
-	*out = gs->n - 1;
-	return 0;
-}
-
-/*
- * group_get() of one value, first among the RECENT groups found last
- * (recent[], index + 1, 0 for none): most columns take few values.
- */
-static int
-group_recent(size_t *out, struct period_groups *gs, uint32_t *recent,
-    const char *v, size_t len)
-{
-	const struct period_group *g;
-	uint32_t hit;
-	int k, rc;
-
-	for (k = 0; k < RECENT && recent[k] != 0; k++) {
-		g = &gs->g[recent[k] - 1];
-		if (v == NULL ? g->v[0] == NULL : g->v[0] != NULL &&
-		    g->len[0] == len && memcmp(g->v[0], v, len) == 0)
-			break;
-	}
-	if (k < RECENT && recent[k] != 0)
-		hit = recent[k];
-	else {
-		if ((rc = group_get(out, gs, 0, &v, &len, 1)) != 0)
-			return rc;
-		hit = (uint32_t)*out + 1;
-		k = RECENT - 1;
-	}
-	memmove(recent + 1, recent, (size_t)k * sizeof(*recent));
-	recent[0] = hit;
-	*out = hit - 1;
-	return 0;
-}
-
-/*
- * The working state of a pass.
- */
-
-/* Where each part of a conversation's columns starts (-1: not there). */
-struct layout {
-	int figures, fields, groups;
-};
-
-/* The message counts of a period, kpis.md's definitions. */
-struct msgs {
-	int64_t user, assistant, agent, understood, not_understood, clicks;
-	int64_t fallbacks, up, down, none;
-};
-
-/* What a pass knows of a conversation id, in class[]. */
-enum cls {
-	CLS_UNKNOWN,		/* not started in the period, not seen yet */
-	CLS_OUT,		/* filtered out, or no message in the period */
-	CLS_WHOLE,		/* all its messages lie in the period */
-	CLS_STRADDLE,		/* some do, some do not */
-	CLS_MASK = 0x0f,
-	CLS_PASSES = 0x10	/* a flag: it passes the filters */
-};
-
-/* A user of the period. */
-struct user {
-	int64_t last_start;	/* the start of its latest conversation read */
-	int64_t bound;		/* the pending one's reopen window end */
-	int32_t dim[N_DIMS];	/* the values of its first conversation */
-	int32_t dim2[N_DIMS];	/* another value of each, or -1 */
-	unsigned char flags;	/* U_* */
-};
-
-#define U_SEEN 0x01		/* a conversation in the period passes */
-#define U_HANDOVER 0x02		/* ... and one has a handover request */
-#define U_PENDING 0x04		/* one, contained, waits for a reopening */
-#define U_HAS_LAST 0x08		/* last_start is set */
-#define U_DIMS 0x10		/* dim[] is set */
-
-struct pass {
-	struct convo_store *st;
-	const struct convo_query *q;
-	struct period *p;
-	unsigned needs;
-	int64_t user_id;	/* the --user filter's user; -1: none */
-	int has_user;		/* whether there is a --user filter */
-	int fields;		/* whether the filters need the fields */
-	/* Conversation ids: a class each, by id - id_lo, else in map. */
-	unsigned char *cls;
-	int64_t id_lo, id_hi;
-	struct imap cls_map;
-	int64_t whole_lo, whole_hi;	/* the whole ones' ids, or lo > hi */
-	int64_t *straddle;
-	size_t n_straddle, cap_straddle;
-	/* Users: index by id - user_lo in user_ix (+ 1), else in map. */
-	uint32_t *user_ix;
-	int64_t user_lo, user_hi;
-	struct imap user_map;
-	struct user *users;
-	size_t cap_users;
-	size_t n_pending;	/* users with U_PENDING */
-	int64_t max_bound;	/* the latest of their bounds */
-	struct imap pairs;	/* (dim, value, user) beyond dim[] */
-	struct imap quarter_map;	/* quarter -> index in quarters */
-	int64_t last_quarter;	/* the quarter added to last, and its */
-	size_t last_quarter_ix;	/* index, or last_quarter_ix SIZE_MAX */
-	uint32_t recent[N_DIMS][RECENT];	/* group_recent()'s */
-	struct period_groups raw;	/* not-understood texts as they are: */
-					/* n[1] the group of their normal form */
-	size_t cap_quarters, cap_starts;
-	sqlite3_stmt *fetch;	/* one conversation by id */
-	struct layout lo;	/* of the period's statement */
-	int rc;			/* what convo_pass() failed with, or STOP */
-	struct msgs msgs;	/* the straddling conversations' */
-	/*
-	 * A period that holds every start is read in row order (full), no
-	 * index in between.  Rows out of start order then need the costs
-	 * summed and the starts sorted again, and a user's conversations
-	 * out of order the pass read again through the index (RESTART).
-	 */
-	int full;
-	int unsorted;		/* a row started before the one read before */
-	int64_t last_start;
-	struct cost *costs;	/* full: the costs that are not 0 */
-	size_t n_costs, cap_costs;
-};
-
-/* A cost, where total(c.cost) meets it: in start order. */
-struct cost {
-	int64_t started_at, id;
-	double cost;
-};
-
-/* run(): read the period again, through the index. */
-#define RESTART 1
-
-static unsigned char
-cls_get(const struct pass *ps, int64_t id)
-{
-	int64_t v;
-
-	if (ps->cls != NULL && id >= ps->id_lo && id <= ps->id_hi)
-		return ps->cls[id - ps->id_lo];
-	v = imap_get(&ps->cls_map, id);
-	return v < 0 ? CLS_UNKNOWN : (unsigned char)v;
-}
-
-static int
-cls_set(struct pass *ps, int64_t id, unsigned char c)
+int
+period_cls_set(struct pass *ps, int64_t id, unsigned char c)
 {
 	int64_t v;
 	size_t i;
@@ -493,10 +45,10 @@ cls_set(struct pass *ps, int64_t id, unsigned char c)
 		return 0;
 	}
 	/* Rare: an id outside the range read at the start. */
-	v = imap_get(&ps->cls_map, id);
+	v = period_map_get(&ps->cls_map, id);
 	if (v >= 0)
 		return v == c ? 0 : CONVO_EINTERNAL;
-	return imap_put(&i, &added, &ps->cls_map, id, c);
+	return period_map_put(&i, &added, &ps->cls_map, id, c);
 }
 
 /*
@@ -571,7 +123,7 @@ user_find(const struct pass *ps, int64_t id)
 	if (ps->user_ix != NULL && id >= ps->user_lo && id <= ps->user_hi)
 		i = (int64_t)ps->user_ix[id - ps->user_lo] - 1;
 	else
-		i = imap_get(&ps->user_map, id);
+		i = period_map_get(&ps->user_map, id);
 	return i >= 0 ? &ps->users[i] : NULL;
 }
 
@@ -590,136 +142,16 @@ user_get(struct user **out, size_t *idx, struct pass *ps, int64_t id)
 			*slot = (uint32_t)ps->p->n_users + 1;
 		}
 		*idx = *slot - 1;
-	} else if ((rc = imap_put(idx, &added, &ps->user_map, id,
+	} else if ((rc = period_map_put(idx, &added, &ps->user_map, id,
 	    ps->p->n_users)) != 0)
 		return rc;
 	if (added) {
-		if ((rc = grow(&ps->users, &ps->cap_users, ps->p->n_users,
+		if ((rc = period_grow(&ps->users, &ps->cap_users, ps->p->n_users,
 		    sizeof(*ps->users))) != 0)
 			return rc;
 		memset(&ps->users[ps->p->n_users++], 0, sizeof(*ps->users));
 	}
 	*out = &ps->users[*idx];
-	return 0;
-}
-
-/* Adds n user and m messages to the quarter q. */
-static int
-quarter_add(struct pass *ps, int64_t q, int64_t n, int64_t m)
-{
-	struct period *p = ps->p;
-	struct period_quarter *e;
-	size_t i;
-	int added, rc;
-
-	if (q == ps->last_quarter && ps->last_quarter_ix != SIZE_MAX) {
-		p->quarters[ps->last_quarter_ix].n_user += n;
-		p->quarters[ps->last_quarter_ix].n_messages += m;
-		return 0;
-	}
-	if ((rc = imap_put(&i, &added, &ps->quarter_map, q,
-	    p->n_quarters)) != 0)
-		return rc;
-	ps->last_quarter = q;
-	ps->last_quarter_ix = i;
-	if (added) {
-		if ((rc = grow(&p->quarters, &ps->cap_quarters, p->n_quarters,
-		    sizeof(*p->quarters))) != 0)
-			return rc;
-		e = &p->quarters[p->n_quarters++];
-		e->quarter = q;
-		e->n_user = e->n_messages = 0;
-	}
-	p->quarters[i].n_user += n;
-	p->quarters[i].n_messages += m;
-	return 0;
-}
-
-static void
-extend(int64_t *lo, int64_t *hi, int64_t t)
-{
-	if (*lo == NONE || t < *lo)
-		*lo = t;
-	if (*hi == NONE || t > *hi)
-		*hi = t;
-}
-
-/* Adds message counts to the figure sums. */
-static void
-add_msgs(int64_t *n, const struct msgs *m)
-{
-	n[ACC_MESSAGES] += m->user + m->assistant + m->agent;
-	n[ACC_USER_MESSAGES] += m->user;
-	n[ACC_ASSISTANT_MESSAGES] += m->assistant;
-	n[ACC_AGENT_MESSAGES] += m->agent;
-	n[ACC_UNDERSTOOD] += m->understood;
-	n[ACC_NOT_UNDERSTOOD] += m->not_understood;
-	n[ACC_CLICKS] += m->clicks;
-	n[ACC_FALLBACKS] += m->fallbacks;
-	n[ACC_FEEDBACK_UP] += m->up;
-	n[ACC_FEEDBACK_DOWN] += m->down;
-	n[ACC_FEEDBACK_NONE] += m->none;
-	n[ACC_FEEDBACK_ANY] += m->up + m->down;
-}
-
-/*
- * A whole conversation's messages, from its rollups: not_understood is
- * only ever set on typed user messages (store_rollup.c), thumbs only
- * count on assistant messages, so the counts are those of its messages.
- */
-static void
-whole_msgs(int64_t *n, const struct period_conv *c)
-{
-	struct msgs m;
-
-	m.user = c->n_user;
-	m.assistant = c->n_assistant;
-	m.agent = c->n_agent;
-	m.understood = c->n_typed - c->n_not_understood;
-	m.not_understood = c->n_not_understood;
-	m.clicks = c->n_user - c->n_typed;
-	m.fallbacks = c->n_fallbacks;
-	m.up = c->n_feedback_up;
-	m.down = c->n_feedback_down;
-	m.none = c->n_assistant - c->n_feedback_up - c->n_feedback_down;
-	add_msgs(n, &m);
-}
-
-/*
- * Where a conversation that passes the filters stands with its messages:
- * all in the period, some, or none (first and last NULL: none at all).
- */
-static int
-classify(struct pass *ps, const struct period_conv *c)
-{
-	struct period *p = ps->p;
-	const struct convo_query *q = ps->q;
-	unsigned char k;
-	int rc;
-
-	if (c->first_message_at == NONE || c->first_message_at >= q->until ||
-	    c->last_message_at < q->since)
-		k = CLS_OUT;
-	else if (c->first_message_at >= q->since && c->last_message_at < q->until)
-		k = CLS_WHOLE;
-	else
-		k = CLS_STRADDLE;
-	if ((rc = cls_set(ps, c->id, k | CLS_PASSES)) != 0)
-		return rc;
-	if (k == CLS_STRADDLE) {
-		if ((rc = grow(&ps->straddle, &ps->cap_straddle,
-		    ps->n_straddle, sizeof(*ps->straddle))) != 0)
-			return rc;
-		ps->straddle[ps->n_straddle++] = c->id;
-	} else if (k == CLS_WHOLE) {
-		whole_msgs(p->n, c);
-		extend(&p->msg_min, &p->msg_max, c->first_message_at);
-		extend(&p->msg_min, &p->msg_max, c->last_message_at);
-		if (ps->whole_lo > ps->whole_hi)
-			ps->whole_lo = ps->whole_hi = c->id;
-		else
-			extend(&ps->whole_lo, &ps->whole_hi, c->id);
-	}
 	return 0;
 }
 
@@ -729,20 +161,9 @@ classify(struct pass *ps, const struct period_conv *c)
  * where they are: faster than sqlite3_column_*() a column at a time.
  * It returns NULL; the statements' own rows are not read.
  */
-enum kind {
-	K_PERIOD,		/* a conversation that started in the period */
-	K_FETCH,		/* one that did not */
-	K_AFTER,		/* one that started after the period */
-	K_ACTIVITY,		/* an activity row */
-	K_STRADDLE,		/* a message of a straddling conversation */
-	K_CLICK, K_AGENT, K_NOT_UNDERSTOOD,	/* partial index entries */
-	K_LEAD			/* a lead created in the period */
-};
 
 /* The pointer type of convo_pass()'s first argument. */
 static const char pass_type[] = "convo_pass";
-/* A pass's rc: the statement may stop here, all is read. */
-#define STOP 2
 
 /*
  * The columns of a conversation, in the order of the argument list: the
@@ -821,8 +242,8 @@ select_sql(struct buf *b, struct layout *lo, unsigned needs, int fields,
 }
 
 /* Prepares a statement of the pass, its ?1 bound to the pass. */
-static int
-pass_prepare(struct pass *ps, sqlite3_stmt **s, const char *sql)
+int
+period_prepare(struct pass *ps, sqlite3_stmt **s, const char *sql)
 {
 	int rc;
 
@@ -833,8 +254,8 @@ pass_prepare(struct pass *ps, sqlite3_stmt **s, const char *sql)
 }
 
 /* Steps s to its end, each row handed to convo_pass(), and resets it. */
-static int
-drain(struct pass *ps, sqlite3_stmt *s)
+int
+period_drain(struct pass *ps, sqlite3_stmt *s)
 {
 	int step, rc;
 
@@ -858,34 +279,18 @@ v_int(sqlite3_value *v, int64_t null)
 	    sqlite3_value_int64(v);
 }
 
-/* The text of v, or NULL, and its length in *len. */
-static const char *
-v_text(sqlite3_value *v, size_t *len)
-{
-	const char *t = (const char *)sqlite3_value_text(v);
-
-	*len = t ? (size_t)sqlite3_value_bytes(v) : 0;
-	return t;
-}
-
-static int
-text_is(const char *v, size_t len, const char *want)
-{
-	return v != NULL && len == strlen(want) && memcmp(v, want, len) == 0;
-}
-
 /* The base columns into c. */
 static void
 read_base(struct period_conv *c, sqlite3_value **v)
 {
 	size_t len;
-	const char *status = v_text(v[C_STATUS], &len);
+	const char *status = period_text(v[C_STATUS], &len);
 
 	c->id = sqlite3_value_int64(v[C_ID]);
 	c->started_at = sqlite3_value_int64(v[C_STARTED]);
 	c->user_id = sqlite3_value_int64(v[C_USER]);
-	c->active = text_is(status, len, "active");
-	c->ended = text_is(status, len, "ended");
+	c->active = period_text_is(status, len, "active");
+	c->ended = period_text_is(status, len, "ended");
 	c->first_message_at = v_int(v[C_FIRST], NONE);
 	c->last_message_at = v_int(v[C_LAST], NONE);
 	c->n_user = sqlite3_value_int64(v[C_N_USER]);
@@ -902,7 +307,7 @@ static void
 read_figures(struct period_conv *c, sqlite3_value **v)
 {
 	size_t len;
-	const char *role = v_text(v[F_LAST_ROLE], &len);
+	const char *role = period_text(v[F_LAST_ROLE], &len);
 
 	c->n_handovers = sqlite3_value_int64(v[F_HANDOVERS]);
 	c->n_handover_direct = sqlite3_value_int64(v[F_DIRECT]);
@@ -916,8 +321,8 @@ read_figures(struct period_conv *c, sqlite3_value **v)
 	c->input_tokens = sqlite3_value_int64(v[F_INPUT]);
 	c->output_tokens = sqlite3_value_int64(v[F_OUTPUT]);
 	c->cost = sqlite3_value_double(v[F_COST]);
-	c->last_role_user = text_is(role, len, "user");
-	c->last_role_assistant = text_is(role, len, "assistant");
+	c->last_role_user = period_text_is(role, len, "user");
+	c->last_role_assistant = period_text_is(role, len, "assistant");
 	c->last_fallback = sqlite3_value_int64(v[F_LAST_FALLBACK]);
 }
 
@@ -925,7 +330,7 @@ read_figures(struct period_conv *c, sqlite3_value **v)
 static int
 field_is(const char *v, size_t len, const char *want)
 {
-	return v == NULL ? *want == '\0' : text_is(v, len, want);
+	return v == NULL ? *want == '\0' : period_text_is(v, len, want);
 }
 
 /*
@@ -941,7 +346,7 @@ passes(const struct pass *ps, const struct period_conv *c,
 		q->browser, q->country, q->region, NULL };
 	int d;
 
-	if (q->source != NULL && !text_is(dims[DIM_SOURCE], len[DIM_SOURCE],
+	if (q->source != NULL && !period_text_is(dims[DIM_SOURCE], len[DIM_SOURCE],
 	    q->source))
 		return 0;
 	if (q->status != NULL && !(strcmp(q->status, "active") == 0 ?
@@ -964,19 +369,19 @@ read_fields(const char **dims, size_t *len, sqlite3_value **v,
 
 	memset(dims, 0, N_DIMS * sizeof(*dims));
 	memset(len, 0, N_DIMS * sizeof(*len));
-	dims[DIM_SOURCE] = v_text(v[C_SOURCE], &len[DIM_SOURCE]);
+	dims[DIM_SOURCE] = period_text(v[C_SOURCE], &len[DIM_SOURCE]);
 	if (lo->fields >= 0)
 		for (d = DIM_ASSISTANT; d <= DIM_REGION; d++)
-			dims[d] = v_text(v[lo->fields + d - DIM_ASSISTANT],
+			dims[d] = period_text(v[lo->fields + d - DIM_ASSISTANT],
 			    &len[d]);
 	if (lo->groups >= 0)
-		dims[DIM_CITY] = v_text(v[lo->groups], &len[DIM_CITY]);
+		dims[DIM_CITY] = period_text(v[lo->groups], &len[DIM_CITY]);
 }
 
 static int
 is_test(const char *const *dims, const size_t *len)
 {
-	return text_is(dims[DIM_SOURCE], len[DIM_SOURCE], "test_chat");
+	return period_text_is(dims[DIM_SOURCE], len[DIM_SOURCE], "test_chat");
 }
 
 /*
@@ -1040,7 +445,7 @@ dim_user(struct pass *ps, struct user *u, size_t user, int d, size_t value)
 	if (value >= (size_t)1 << 28 || user >= (size_t)1 << 32)
 		return CONVO_ENOMEM;
 	key = (int64_t)((uint64_t)d << 60 | (uint64_t)value << 32 | user);
-	if ((rc = imap_put(&i, &added, &ps->pairs, key, 0)) != 0)
+	if ((rc = period_map_put(&i, &added, &ps->pairs, key, 0)) != 0)
 		return rc;
 	gs->g[value].n[1] += added;
 	return 0;
@@ -1062,7 +467,7 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 		/* nullif(c.col, ''): no value and '' are one group */
 		t = dims[d] != NULL && len[d] > 0 ? dims[d] : NULL;
 		l = len[d];
-		if ((rc = group_recent(&idx, &p->dim[d], ps->recent[d], t,
+		if ((rc = period_group_recent(&idx, &p->dim[d], ps->recent[d], t,
 		    l)) != 0)
 			return rc;
 		p->dim[d].g[idx].n[0]++;
@@ -1078,7 +483,7 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 	p->n_ended += c->ended;
 	if (sqlite3_value_type(key) == SQLITE_NULL)
 		return 0;
-	if ((rc = group_get(&idx, &p->questions, sqlite3_value_int64(key),
+	if ((rc = period_group_get(&idx, &p->questions, sqlite3_value_int64(key),
 	    NULL, NULL, 0)) != 0)
 		return rc;
 	if (p->questions.g[idx].n[0]++ == 0)
@@ -1095,8 +500,8 @@ add_conversation(struct pass *ps, struct user *u, size_t user,
 	struct period *p = ps->p;
 	int rc;
 
-	extend(&p->conv_min, &p->conv_max, c->started_at);
-	if ((ps->needs & PERIOD_MESSAGES) && (rc = classify(ps, c)) != 0)
+	period_extend(&p->conv_min, &p->conv_max, c->started_at);
+	if ((ps->needs & PERIOD_MESSAGES) && (rc = period_classify(ps, c)) != 0)
 		return rc;
 	if (ps->needs & PERIOD_FIGURES) {
 		u->flags |= U_SEEN | (c->n_handovers > 0 ? U_HANDOVER : 0);
@@ -1108,7 +513,7 @@ add_conversation(struct pass *ps, struct user *u, size_t user,
 	    (rc = add_groups(ps, u, user, dims, len, v, c)) != 0)
 		return rc;
 	if (ps->needs & PERIOD_STARTS) {
-		if ((rc = grow(&p->starts, &ps->cap_starts, p->n_starts,
+		if ((rc = period_grow(&p->starts, &ps->cap_starts, p->n_starts,
 		    sizeof(*p->starts))) != 0)
 			return rc;
 		p->starts[p->n_starts].at = c->started_at;
@@ -1125,7 +530,7 @@ keep_cost(struct pass *ps, const struct period_conv *c)
 
 	if (!ps->full || !(ps->needs & PERIOD_FIGURES) || c->cost == 0)
 		return 0;
-	if ((rc = grow(&ps->costs, &ps->cap_costs, ps->n_costs,
+	if ((rc = period_grow(&ps->costs, &ps->cap_costs, ps->n_costs,
 	    sizeof(*ps->costs))) != 0)
 		return rc;
 	ps->costs[ps->n_costs].started_at = c->started_at;
@@ -1148,7 +553,7 @@ period_row(struct pass *ps, sqlite3_value **v)
 	read_fields(dims, len, v, &ps->lo);
 	if (is_test(dims, len) && !ps->q->include_test)
 		return (ps->needs & PERIOD_MESSAGES) ?
-		    cls_set(ps, c.id, CLS_OUT) : 0;
+		    period_cls_set(ps, c.id, CLS_OUT) : 0;
 	if (ps->lo.figures >= 0)
 		read_figures(&c, v + ps->lo.figures);
 	if (ps->full) {
@@ -1157,7 +562,7 @@ period_row(struct pass *ps, sqlite3_value **v)
 	}
 	ok = passes(ps, &c, dims, len);
 	if (!ok && (ps->needs & PERIOD_MESSAGES) &&
-	    (rc = cls_set(ps, c.id, CLS_OUT)) != 0)
+	    (rc = period_cls_set(ps, c.id, CLS_OUT)) != 0)
 		return rc;
 	if (ps->needs & (PERIOD_FIGURES | PERIOD_DIMENSIONS | PERIOD_STARTS)) {
 		if ((rc = user_get(&u, &user, ps, c.user_id)) != 0)
@@ -1191,7 +596,7 @@ read_period(struct pass *ps)
 	rc = select_sql(&b, &ps->lo, ps->needs, ps->fields, "0,",
 	    ps->full ? from_all : from_period);
 	if (rc == 0)
-		rc = pass_prepare(ps, &s, b.data);
+		rc = period_prepare(ps, &s, b.data);
 	buf_release(&b);
 	if (rc != 0)
 		return rc;
@@ -1201,7 +606,7 @@ read_period(struct pass *ps)
 		sqlite3_bind_int64(s, 4, ps->id_lo);
 		sqlite3_bind_int64(s, 5, ps->id_hi);
 	}
-	rc = drain(ps, s);
+	rc = period_drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1236,11 +641,11 @@ read_after(struct pass *ps)
 
 	if (ps->n_pending == 0)
 		return 0;
-	if ((rc = pass_prepare(ps, &s, sql_after)) != 0)
+	if ((rc = period_prepare(ps, &s, sql_after)) != 0)
 		return rc;
 	sqlite3_bind_int64(s, 2, ps->q->until);
 	sqlite3_bind_int64(s, 3, ps->max_bound);
-	rc = drain(ps, s);
+	rc = period_drain(ps, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1261,12 +666,12 @@ fetch_row(struct pass *ps, sqlite3_value **v)
 	read_fields(dims, len, v, &lo);
 	if ((is_test(dims, len) && !ps->q->include_test) ||
 	    !passes(ps, &c, dims, len))
-		return cls_set(ps, c.id, CLS_OUT);
-	return classify(ps, &c);
+		return period_cls_set(ps, c.id, CLS_OUT);
+	return period_classify(ps, &c);
 }
 
-static int
-fetch_conversation(struct pass *ps, int64_t id)
+int
+period_fetch(struct pass *ps, int64_t id)
 {
 	struct layout lo;
 	struct buf b;
@@ -1276,59 +681,16 @@ fetch_conversation(struct pass *ps, int64_t id)
 		buf_init(&b, 1 << 16);
 		rc = select_sql(&b, &lo, 0, 1, "1,", from_id);
 		if (rc == 0)
-			rc = pass_prepare(ps, &ps->fetch, b.data);
+			rc = period_prepare(ps, &ps->fetch, b.data);
 		buf_release(&b);
 		if (rc != 0)
 			return rc;
 	}
 	sqlite3_bind_int64(ps->fetch, 2, id);
-	if ((rc = drain(ps, ps->fetch)) != 0)
+	if ((rc = period_drain(ps, ps->fetch)) != 0)
 		return rc;
 	/* Gone since the activity row was read: none of it counts. */
-	return cls_get(ps, id) == CLS_UNKNOWN ? cls_set(ps, id, CLS_OUT) : 0;
-}
-
-/*
- * K_ACTIVITY: the activity rows of the period's quarters: the quarters
- * of the whole conversations, and the conversations that did not start
- * in the period.
- */
-static const char sql_activity[] =
-	"SELECT convo_pass(?1, 3, quarter, conversation_id, n_user,"
-	" n_messages) FROM activity WHERE quarter >= ?2 AND quarter < ?3";
-
-static int
-activity_row(struct pass *ps, sqlite3_value **v)
-{
-	int64_t id = sqlite3_value_int64(v[1]);
-	unsigned char k = cls_get(ps, id);
-	int rc;
-
-	if (k == CLS_UNKNOWN) {
-		/* (A statement of its own: this one is running.) */
-		if ((rc = fetch_conversation(ps, id)) != 0)
-			return rc;
-		k = cls_get(ps, id);
-	}
-	if ((k & CLS_MASK) != CLS_WHOLE || !(ps->needs & PERIOD_QUARTERS))
-		return 0;
-	return quarter_add(ps, sqlite3_value_int64(v[0]),
-	    sqlite3_value_int64(v[2]), sqlite3_value_int64(v[3]));
-}
-
-static int
-read_activity(struct pass *ps)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = pass_prepare(ps, &s, sql_activity)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 2, ps->q->since / QUARTER_MS);
-	sqlite3_bind_int64(s, 3, (ps->q->until - 1) / QUARTER_MS + 1);
-	rc = drain(ps, s);
-	sqlite3_finalize(s);
-	return rc;
+	return period_cls_get(ps, id) == CLS_UNKNOWN ? period_cls_set(ps, id, CLS_OUT) : 0;
 }
 
 /*
@@ -1393,252 +755,6 @@ reorder(struct pass *ps)
 	qsort(p->starts, p->n_starts, sizeof(*p->starts), cmp_start);
 }
 
-/*
- * Groups of messages: clicks, named agents, not-understood texts.  A
- * normalized text that is empty is left out.
- */
-static int
-add_click(struct pass *ps, sqlite3_value **v)
-{
-	const char *t[3];
-	size_t len[3], i;
-	int k, rc;
-
-	for (k = 0; k < 3; k++)
-		t[k] = v_text(v[k], &len[k]);
-	if ((rc = group_get(&i, &ps->p->clicks, 0, t, len, 3)) != 0)
-		return rc;
-	ps->p->clicks.g[i].n[0]++;
-	return 0;
-}
-
-/* An agent's message, with its feedback (text or NULL). */
-static int
-add_agent(struct pass *ps, sqlite3_value *agent, sqlite3_value *feedback)
-{
-	const char *t, *fb;
-	size_t len, fblen, i;
-	int rc;
-
-	t = v_text(agent, &len);
-	fb = v_text(feedback, &fblen);
-	if ((rc = group_get(&i, &ps->p->agents, 0, &t, &len, 1)) != 0)
-		return rc;
-	ps->p->agents.g[i].n[0]++;
-	ps->p->agents.g[i].n[1] += text_is(fb, fblen, "up");
-	ps->p->agents.g[i].n[2] += text_is(fb, fblen, "down");
-	return 0;
-}
-
-/* The group of a normalized text, -1 for none: into *out. */
-static int
-normal_group(int64_t *out, struct pass *ps, const unsigned char *t, size_t n)
-{
-	char buf[512], *norm = buf;
-	const char *v;
-	size_t len, i;
-	int rc = 0;
-
-	*out = -1;
-	if (n > sizeof(buf) && (norm = malloc(n)) == NULL)
-		return CONVO_ENOMEM;
-	if ((len = text_normalize(norm, t, n)) > 0) {
-		v = norm;
-		if ((rc = group_get(&i, &ps->p->not_understood, 0, &v, &len,
-		    1)) == 0)
-			*out = (int64_t)i;
-	}
-	if (norm != buf)
-		free(norm);
-	return rc;
-}
-
-/*
- * A not-understood text counts in the group of its normal form; the
- * texts as they are remember theirs, since most recur.
- */
-static int
-add_not_understood(struct pass *ps, sqlite3_value *text)
-{
-	struct period_group *raw;
-	size_t n, i;
-	const char *t = v_text(text, &n);
-	int rc;
-
-	if (t == NULL)
-		return 0;
-	if ((rc = group_get(&i, &ps->raw, 0, &t, &n, 1)) != 0)
-		return rc;
-	raw = &ps->raw.g[i];
-	if (raw->n[0]++ == 0 && (rc = normal_group(&raw->n[1], ps,
-	    (const unsigned char *)t, n)) != 0)
-		return rc;
-	if (raw->n[1] >= 0)
-		ps->p->not_understood.g[raw->n[1]].n[0]++;
-	return 0;
-}
-
-/*
- * K_STRADDLE: the messages in the period of a conversation that
- * straddles one of its ends.
- */
-static const char sql_straddle[] =
-	"SELECT convo_pass(?1, 4, ts, role, click_type, click_title,"
-	" click_target, not_understood, fallback, feedback, agent,"
-	" CASE WHEN not_understood = 1 THEN text END)"
-	" FROM message WHERE conversation_id = ?2 AND ts >= ?3 AND ts < ?4"
-	" AND role <> 'system'";
-enum {
-	M_TS, M_ROLE, M_CLICK_TYPE, M_CLICK_TITLE, M_CLICK_TARGET, M_NU,
-	M_FALLBACK, M_FEEDBACK, M_AGENT, M_TEXT
-};
-
-/* One message: counted in the pass's msgs; the groups take it. */
-static int
-straddle_row(struct pass *ps, sqlite3_value **v)
-{
-	struct msgs *m = &ps->msgs;
-	size_t len, fblen;
-	const char *role = v_text(v[M_ROLE], &len);
-	const char *fb = v_text(v[M_FEEDBACK], &fblen);
-	int64_t ts = sqlite3_value_int64(v[M_TS]);
-	int user = text_is(role, len, "user");
-	int assistant = text_is(role, len, "assistant");
-	int click = sqlite3_value_type(v[M_CLICK_TYPE]) != SQLITE_NULL;
-	int nu = sqlite3_value_int64(v[M_NU]) == 1;
-	const char *agent;
-	int rc = 0;
-
-	m->user += user;
-	m->assistant += assistant;
-	m->agent += text_is(role, len, "agent");
-	m->understood += user && !click && sqlite3_value_int64(v[M_NU]) == 0;
-	m->not_understood += user && nu;
-	m->clicks += user && click;
-	m->fallbacks += assistant && sqlite3_value_int64(v[M_FALLBACK]) == 1;
-	m->up += assistant && text_is(fb, fblen, "up");
-	m->down += assistant && text_is(fb, fblen, "down");
-	m->none += assistant && fb == NULL;
-	extend(&ps->p->msg_min, &ps->p->msg_max, ts);
-	if (ps->needs & PERIOD_QUARTERS)
-		rc = quarter_add(ps, ts / QUARTER_MS, user, 1);
-	if (rc == 0 && user && click && (ps->needs & PERIOD_CLICKS))
-		rc = add_click(ps, v + M_CLICK_TYPE);
-	agent = v_text(v[M_AGENT], &len);
-	if (rc == 0 && assistant && agent != NULL && len > 0 &&
-	    (ps->needs & PERIOD_AGENTS))
-		rc = add_agent(ps, v[M_AGENT], v[M_FEEDBACK]);
-	if (rc == 0 && user && nu && (ps->needs & PERIOD_NOT_UNDERSTOOD))
-		rc = add_not_understood(ps, v[M_TEXT]);
-	return rc;
-}
-
-static int
-read_straddling(struct pass *ps)
-{
-	sqlite3_stmt *s;
-	size_t i;
-	int rc;
-
-	if (ps->n_straddle == 0)
-		return 0;
-	if ((rc = pass_prepare(ps, &s, sql_straddle)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 3, ps->q->since);
-	sqlite3_bind_int64(s, 4, ps->q->until);
-	for (i = 0; rc == 0 && i < ps->n_straddle; i++) {
-		sqlite3_bind_int64(s, 2, ps->straddle[i]);
-		rc = drain(ps, s);
-	}
-	sqlite3_finalize(s);
-	add_msgs(ps->p->n, &ps->msgs);
-	return rc;
-}
-
-/*
- * K_CLICK, K_AGENT, K_NOT_UNDERSTOOD: the whole conversations' entries
- * in a partial index, by a range of conversation ids.
- */
-static const char sql_clicks[] =
-	"SELECT convo_pass(?1, 5, conversation_id, click_type, click_title,"
-	" click_target) FROM message INDEXED BY message_click"
-	" WHERE role = 'user' AND click_type IS NOT NULL"
-	" AND conversation_id >= ?2 AND conversation_id <= ?3";
-static const char sql_agents[] =
-	"SELECT convo_pass(?1, 6, conversation_id, agent, feedback)"
-	" FROM message INDEXED BY message_agent"
-	" WHERE role = 'assistant' AND agent IS NOT NULL AND agent <> ''"
-	" AND conversation_id >= ?2 AND conversation_id <= ?3";
-static const char sql_not_understood[] =
-	"SELECT convo_pass(?1, 7, conversation_id, text)"
-	" FROM message INDEXED BY message_not_understood"
-	" WHERE role = 'user' AND not_understood = 1"
-	" AND conversation_id >= ?2 AND conversation_id <= ?3";
-
-static int
-index_row(struct pass *ps, int kind, sqlite3_value **v)
-{
-	if ((cls_get(ps, sqlite3_value_int64(v[0])) & CLS_MASK) != CLS_WHOLE)
-		return 0;
-	return kind == K_CLICK ? add_click(ps, v + 1) :
-	    kind == K_AGENT ? add_agent(ps, v[1], v[2]) :
-	    add_not_understood(ps, v[1]);
-}
-
-static int
-read_index(struct pass *ps, unsigned need, const char *sql)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!(ps->needs & need) || ps->whole_lo > ps->whole_hi)
-		return 0;
-	if ((rc = pass_prepare(ps, &s, sql)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 2, ps->whole_lo);
-	sqlite3_bind_int64(s, 3, ps->whole_hi);
-	rc = drain(ps, s);
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/*
- * K_LEAD: "leads created in the period" (store_kpi.c), of conversations
- * that pass the filters, started at any time.
- */
-static const char sql_leads[] =
-	"SELECT convo_pass(?1, 8, conversation_id)"
-	" FROM lead INDEXED BY lead_created"
-	" WHERE created_at >= ?2 AND created_at < ?3";
-
-static int
-lead_row(struct pass *ps, sqlite3_value **v)
-{
-	int64_t id = sqlite3_value_int64(v[0]);
-	int rc;
-
-	if (cls_get(ps, id) == CLS_UNKNOWN &&
-	    (rc = fetch_conversation(ps, id)) != 0)
-		return rc;
-	ps->p->n[ACC_LEADS] += (cls_get(ps, id) & CLS_PASSES) != 0;
-	return 0;
-}
-
-static int
-read_leads(struct pass *ps)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = pass_prepare(ps, &s, sql_leads)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 2, ps->q->since);
-	sqlite3_bind_int64(s, 3, ps->q->until);
-	rc = drain(ps, s);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* SQL convo_pass(pass, kind, column ...): hands a row to the pass. */
 static void
 sql_pass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -1665,13 +781,13 @@ sql_pass(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	else if (kind == K_AFTER)
 		rc = after_row(ps, v);
 	else if (kind == K_ACTIVITY)
-		rc = activity_row(ps, v);
+		rc = period_activity_row(ps, v);
 	else if (kind == K_STRADDLE)
-		rc = straddle_row(ps, v);
+		rc = period_straddle_row(ps, v);
 	else if (kind == K_LEAD)
-		rc = lead_row(ps, v);
+		rc = period_lead_row(ps, v);
 	else
-		rc = index_row(ps, kind, v);
+		rc = period_index_row(ps, kind, v);
 	if (rc != 0) {
 		ps->rc = rc;
 		sqlite3_result_error_code(ctx, SQLITE_ABORT);
@@ -1781,16 +897,16 @@ static void
 pass_release(struct pass *ps)
 {
 	free(ps->cls);
-	imap_release(&ps->cls_map);
+	period_map_release(&ps->cls_map);
 	free(ps->straddle);
 	free(ps->user_ix);
-	imap_release(&ps->user_map);
+	period_map_release(&ps->user_map);
 	free(ps->users);
-	imap_release(&ps->pairs);
-	imap_release(&ps->quarter_map);
+	period_map_release(&ps->pairs);
+	period_map_release(&ps->quarter_map);
 	sqlite3_finalize(ps->fetch);
 	free(ps->costs);
-	groups_release(&ps->raw);
+	period_groups_release(&ps->raw);
 }
 
 static int
@@ -1809,18 +925,13 @@ run(struct pass *ps, int by_index)
 		return rc;
 	if (ps->needs & PERIOD_MESSAGES) {
 		if ((ps->needs & PERIOD_QUARTERS) || !all)
-			rc = read_activity(ps);
+			rc = period_read_activity(ps);
 		if (rc == 0 && (ps->needs & PERIOD_FIGURES))
-			rc = read_leads(ps);
+			rc = period_read_leads(ps);
 		if (rc == 0)
-			rc = read_straddling(ps);
+			rc = period_read_straddling(ps);
 		if (rc == 0)
-			rc = read_index(ps, PERIOD_CLICKS, sql_clicks);
-		if (rc == 0)
-			rc = read_index(ps, PERIOD_AGENTS, sql_agents);
-		if (rc == 0)
-			rc = read_index(ps, PERIOD_NOT_UNDERSTOOD,
-			    sql_not_understood);
+			rc = period_read_indexes(ps);
 	}
 	if (rc == 0 && (ps->needs & PERIOD_FIGURES))
 		rc = count_users(ps);
@@ -1837,11 +948,11 @@ period_free(struct period *p)
 	for (i = 0; i < N_SAMPLES; i++)
 		free(p->sample[i].v);
 	for (i = 0; i < N_DIMS; i++)
-		groups_release(&p->dim[i]);
-	groups_release(&p->questions);
-	groups_release(&p->clicks);
-	groups_release(&p->agents);
-	groups_release(&p->not_understood);
+		period_groups_release(&p->dim[i]);
+	period_groups_release(&p->questions);
+	period_groups_release(&p->clicks);
+	period_groups_release(&p->agents);
+	period_groups_release(&p->not_understood);
 	free(p->starts);
 	free(p->quarters);
 	free(p);
