@@ -101,7 +101,8 @@ imap_grow(struct period_map *m)
  * The index of k; a new k gets index v (below 2^32 - 1) and *added = 1.
  */
 int
-period_map_put(size_t *out, int *added, struct period_map *m, int64_t k, size_t v)
+period_map_put(size_t *out, int *added, struct period_map *m, int64_t k,
+    size_t v)
 {
 	int64_t had = period_map_get(m, k);
 	int rc;

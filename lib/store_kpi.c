@@ -329,8 +329,9 @@ store_kpi_conversation(int64_t *n, double *cost, struct period_sample *sm,
 	if (msgs >= 2) {
 		n[ACC_DURATION_SUM] += c->last_message_at - c->first_message_at;
 		n[ACC_DURATION_N]++;
-		rc = sample_add(&sm[SAMPLE_DURATION], (double)(c->last_message_at
-		    - c->first_message_at) / 1000.0);
+		rc = sample_add(&sm[SAMPLE_DURATION],
+		    (double)(c->last_message_at - c->first_message_at) /
+		    1000.0);
 	}
 	n[ACC_HANDED_OVER] += c->n_handovers > 0;
 	n[ACC_CONTAINED] += contained;
@@ -368,7 +369,8 @@ store_kpi_conversation(int64_t *n, double *cost, struct period_sample *sm,
 	n[ACC_RESPONSE_24H] += IN(rt, 3600000, 86400000);
 	n[ACC_RESPONSE_OVER] += rt != none && rt >= 86400000;
 	if (rc == 0 && rt != none)
-		rc = sample_add(&sm[SAMPLE_FIRST_RESPONSE], (double)rt / 1000.0);
+		rc = sample_add(&sm[SAMPLE_FIRST_RESPONSE],
+		    (double)rt / 1000.0);
 	if (rc == 0 && c->agent_pickup_ms != none)
 		rc = sample_add(&sm[SAMPLE_AGENT_PICKUP],
 		    (double)c->agent_pickup_ms / 1000.0);

@@ -75,7 +75,8 @@ cls_init(struct pass *ps)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
 		return store_fail(ps->st, rc, "cannot read the database");
-	if (ps->id_hi >= ps->id_lo && ps->id_hi - ps->id_lo < INT64_C(1) << 28 &&
+	if (ps->id_hi >= ps->id_lo &&
+	    ps->id_hi - ps->id_lo < INT64_C(1) << 28 &&
 	    (ps->cls = calloc((size_t)(ps->id_hi - ps->id_lo + 1), 1)) == NULL)
 		return CONVO_ENOMEM;
 	return 0;
@@ -146,8 +147,8 @@ user_get(struct user **out, size_t *idx, struct pass *ps, int64_t id)
 	    ps->p->n_users)) != 0)
 		return rc;
 	if (added) {
-		if ((rc = period_grow(&ps->users, &ps->cap_users, ps->p->n_users,
-		    sizeof(*ps->users))) != 0)
+		if ((rc = period_grow(&ps->users, &ps->cap_users,
+		    ps->p->n_users, sizeof(*ps->users))) != 0)
 			return rc;
 		memset(&ps->users[ps->p->n_users++], 0, sizeof(*ps->users));
 	}
@@ -346,8 +347,8 @@ passes(const struct pass *ps, const struct period_conv *c,
 		q->browser, q->country, q->region, NULL };
 	int d;
 
-	if (q->source != NULL && !period_text_is(dims[DIM_SOURCE], len[DIM_SOURCE],
-	    q->source))
+	if (q->source != NULL && !period_text_is(dims[DIM_SOURCE],
+	    len[DIM_SOURCE], q->source))
 		return 0;
 	if (q->status != NULL && !(strcmp(q->status, "active") == 0 ?
 	    c->active : strcmp(q->status, "ended") == 0 ? c->ended : 0))
@@ -467,8 +468,8 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 		/* nullif(c.col, ''): no value and '' are one group */
 		t = dims[d] != NULL && len[d] > 0 ? dims[d] : NULL;
 		l = len[d];
-		if ((rc = period_group_recent(&idx, &p->dim[d], ps->recent[d], t,
-		    l)) != 0)
+		if ((rc = period_group_recent(&idx, &p->dim[d],
+		    ps->recent[d], t, l)) != 0)
 			return rc;
 		p->dim[d].g[idx].n[0]++;
 		if (first) {
@@ -483,8 +484,8 @@ add_groups(struct pass *ps, struct user *u, size_t user,
 	p->n_ended += c->ended;
 	if (sqlite3_value_type(key) == SQLITE_NULL)
 		return 0;
-	if ((rc = period_group_get(&idx, &p->questions, sqlite3_value_int64(key),
-	    NULL, NULL, 0)) != 0)
+	if ((rc = period_group_get(&idx, &p->questions,
+	    sqlite3_value_int64(key), NULL, NULL, 0)) != 0)
 		return rc;
 	if (p->questions.g[idx].n[0]++ == 0)
 		p->questions.g[idx].conv = c->id;
@@ -690,7 +691,9 @@ period_fetch(struct pass *ps, int64_t id)
 	if ((rc = period_drain(ps, ps->fetch)) != 0)
 		return rc;
 	/* Gone since the activity row was read: none of it counts. */
-	return period_cls_get(ps, id) == CLS_UNKNOWN ? period_cls_set(ps, id, CLS_OUT) : 0;
+	if (period_cls_get(ps, id) == CLS_UNKNOWN)
+		return period_cls_set(ps, id, CLS_OUT);
+	return 0;
 }
 
 /*

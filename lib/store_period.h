@@ -131,8 +131,8 @@ struct pass {
 	int64_t last_quarter;	/* the quarter added to last, and its */
 	size_t last_quarter_ix;	/* index, or last_quarter_ix SIZE_MAX */
 	uint32_t recent[N_DIMS][RECENT];	/* period_group_recent()'s */
-	struct period_groups raw;	/* not-understood texts as they are: */
-					/* n[1] the group of their normal form */
+	/* Not-understood texts as they are, n[1] their normal form's group. */
+	struct period_groups raw;
 	size_t cap_quarters, cap_starts;
 	sqlite3_stmt *fetch;	/* one conversation by id */
 	struct layout lo;	/* of the period's statement */

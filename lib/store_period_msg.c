@@ -34,8 +34,8 @@ quarter_add(struct pass *ps, int64_t q, int64_t n, int64_t m)
 	ps->last_quarter = q;
 	ps->last_quarter_ix = i;
 	if (added) {
-		if ((rc = period_grow(&p->quarters, &ps->cap_quarters, p->n_quarters,
-		    sizeof(*p->quarters))) != 0)
+		if ((rc = period_grow(&p->quarters, &ps->cap_quarters,
+		    p->n_quarters, sizeof(*p->quarters))) != 0)
 			return rc;
 		e = &p->quarters[p->n_quarters++];
 		e->quarter = q;
@@ -102,7 +102,8 @@ period_classify(struct pass *ps, const struct period_conv *c)
 	if (c->first_message_at == NONE || c->first_message_at >= q->until ||
 	    c->last_message_at < q->since)
 		k = CLS_OUT;
-	else if (c->first_message_at >= q->since && c->last_message_at < q->until)
+	else if (c->first_message_at >= q->since &&
+	    c->last_message_at < q->until)
 		k = CLS_WHOLE;
 	else
 		k = CLS_STRADDLE;
@@ -219,8 +220,8 @@ normal_group(int64_t *out, struct pass *ps, const unsigned char *t, size_t n)
 		return CONVO_ENOMEM;
 	if ((len = text_normalize(norm, t, n)) > 0) {
 		v = norm;
-		if ((rc = period_group_get(&i, &ps->p->not_understood, 0, &v, &len,
-		    1)) == 0)
+		if ((rc = period_group_get(&i, &ps->p->not_understood, 0,
+		    &v, &len, 1)) == 0)
 			*out = (int64_t)i;
 	}
 	if (norm != buf)
@@ -353,7 +354,9 @@ static const char sql_not_understood[] =
 int
 period_index_row(struct pass *ps, int kind, sqlite3_value **v)
 {
-	if ((period_cls_get(ps, sqlite3_value_int64(v[0])) & CLS_MASK) != CLS_WHOLE)
+	int64_t id = sqlite3_value_int64(v[0]);
+
+	if ((period_cls_get(ps, id) & CLS_MASK) != CLS_WHOLE)
 		return 0;
 	return kind == K_CLICK ? add_click(ps, v + 1) :
 	    kind == K_AGENT ? add_agent(ps, v[1], v[2]) :

@@ -23,7 +23,8 @@ to_v2() {
 	sqlite3 -batch "$1" "DROP TABLE activity;
 	    DROP INDEX message_click; DROP INDEX message_agent;
 	    DROP INDEX message_not_understood; DROP INDEX conversation_whatsapp;
-	    DROP INDEX lead_created; CREATE INDEX lead_created ON lead (created_at);
+	    DROP INDEX lead_created;
+	    CREATE INDEX lead_created ON lead (created_at);
 	    ALTER TABLE conversation DROP COLUMN opening_key;
 	    CREATE INDEX message_ts ON message (ts, role);
 	    PRAGMA user_version = 2"

@@ -32,7 +32,8 @@ to_v3() {
 	sqlite3 -batch "$1" "DROP TABLE activity;
 	    DROP INDEX message_click; DROP INDEX message_agent;
 	    DROP INDEX message_not_understood; DROP INDEX conversation_whatsapp;
-	    DROP INDEX lead_created; CREATE INDEX lead_created ON lead (created_at);
+	    DROP INDEX lead_created;
+	    CREATE INDEX lead_created ON lead (created_at);
 	    ALTER TABLE conversation DROP COLUMN opening_key;
 	    CREATE INDEX message_ts ON message (ts, role, conversation_id,
 	    not_understood, fallback, feedback, click_type, agent, click_title,
@@ -91,7 +92,8 @@ q2|2026-11-21 11:00:00|1|1
 q3|2026-11-21 11:00:00|1|1
 q4|2026-11-21 10:00:00|1|1
 q4|2026-11-21 10:45:00|0|1
-q5|2026-11-21 12:00:00|1|1" "  activity: user and other messages by quarter hour"
+q5|2026-11-21 12:00:00|1|1" \
+	"  activity: user and other messages by quarter hour"
 # FNV-1a 64 of "hello there", as a signed integer.
 is "$(keys new.db | grep '^q')" "q1|-2014500702217325799
 q2|-2014500702217325799
@@ -111,7 +113,9 @@ is "$(sql "SELECT count(*) FROM sqlite_schema WHERE name = 'activity'")" 0 \
 	"  without the table activity"
 counts >want.counts
 stats "$CONVO_DB" >got.json 2>err
-same got.json "convo-stats on a version-3 database: the same figures as on a new database" <want.json
+same got.json \
+	"convo-stats on a version-3 database: the figures of a new database" \
+	<want.json
 same err "  nothing on stderr" </dev/null
 is "$(sql 'PRAGMA user_version')" 4 "the database is now version 4"
 activity "$CONVO_DB" >got.activity
@@ -151,7 +155,8 @@ q1|2026-11-21 11:00:00|1|1
 q4|2026-11-21 10:00:00|1|1
 q4|2026-11-21 10:45:00|1|2" "an import adds to the activity of what it touches"
 is "$(sql "SELECT a.opening_key = b.opening_key,
-	b.opening_key = (SELECT opening_key FROM conversation WHERE ext_id = 'q2')
+	b.opening_key = (SELECT opening_key FROM conversation
+	WHERE ext_id = 'q2')
 	FROM conversation a, conversation b
 	WHERE a.ext_id = 'q1' AND b.ext_id = 'q4'")" "0|1" \
 	"  and moves the opening keys"
