@@ -580,7 +580,8 @@ build_agents(struct convo_table *t, struct convo_store *st,
 	if (none.n[0] > 0) {
 		if ((g = malloc((p->agents.n + 1) * sizeof(*g))) == NULL)
 			return CONVO_ENOMEM;
-		memcpy(g, p->agents.g, p->agents.n * sizeof(*g));
+		if (p->agents.n > 0)
+			memcpy(g, p->agents.g, p->agents.n * sizeof(*g));
 		g[p->agents.n] = none;
 		all.g = g;
 		all.n++;

@@ -751,11 +751,13 @@ reorder(struct pass *ps)
 
 	if (!ps->unsorted)
 		return;
-	qsort(ps->costs, ps->n_costs, sizeof(*ps->costs), cmp_cost);
+	if (ps->n_costs > 0)
+		qsort(ps->costs, ps->n_costs, sizeof(*ps->costs), cmp_cost);
 	p->cost = 0;
 	for (i = 0; i < ps->n_costs; i++)
 		p->cost += ps->costs[i].cost;
-	qsort(p->starts, p->n_starts, sizeof(*p->starts), cmp_start);
+	if (p->n_starts > 0)
+		qsort(p->starts, p->n_starts, sizeof(*p->starts), cmp_start);
 }
 
 /* SQL convo_pass(pass, kind, column ...): hands a row to the pass. */
