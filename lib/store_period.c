@@ -198,15 +198,14 @@ enum {
 
 /*
  * The period's conversations, in start order, as total(cost) read them:
- * ?2 since, ?3 until; or every row in row order, ?4 and ?5 the lowest
- * and highest id (the start test is then a formality).
+ * ?2 since, ?3 until; or, when it holds every start, every row in row
+ * order, ?4 and ?5 the lowest and highest id.
  */
 static const char from_period[] =
 	") FROM conversation c WHERE c.started_at >= ?2 AND c.started_at < ?3"
 	" ORDER BY c.started_at, c.id";
 static const char from_all[] =
-	") FROM conversation c NOT INDEXED WHERE c.id >= ?4 AND c.id <= ?5"
-	" AND c.started_at >= ?2 AND c.started_at < ?3";
+	") FROM conversation c NOT INDEXED WHERE c.id >= ?4 AND c.id <= ?5";
 static const char from_id[] = ") FROM conversation c WHERE c.id = ?2";
 
 /*
@@ -966,7 +965,7 @@ period_free(struct period *p)
 /*
  * Computes a new pass over q: in row order if it holds every start,
  * again through the index if that finds a user's conversations out of
- * start order.
+ * start order.  The caller holds a read transaction.
  */
 static int
 compute(struct period **out, struct convo_store *st,
@@ -1142,7 +1141,7 @@ store_period(struct period **out, struct convo_store *st,
 {
 	struct cached *c;
 	struct period *p;
-	int rc;
+	int rc, own = sqlite3_get_autocommit(st->db);
 
 	*out = NULL;
 	if ((rc = cache_entry(&c, st, q)) != 0)
@@ -1152,7 +1151,14 @@ store_period(struct period **out, struct convo_store *st,
 		return 0;
 	}
 	needs |= c->expect | (c->p != NULL ? c->p->have : 0);
-	if ((rc = compute(&p, st, &c->q, needs)) != 0)
+	/* Its statements read one state of the database, as one. */
+	if (own && (rc = store_exec(st, "BEGIN")) != 0)
+		return rc;
+	rc = compute(&p, st, &c->q, needs);
+	if (own)
+		sqlite3_exec(st->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL,
+		    NULL, NULL);
+	if (rc != 0)
 		return rc;
 	period_free(c->p);
 	c->p = p;

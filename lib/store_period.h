@@ -14,7 +14,7 @@
 #define QUARTER_MS INT64_C(900000)
 #define NONE CONVO_TIME_NONE
 /* The values of a column looked at first, the latest first. */
-#define RECENT 4
+#define RECENT 8
 /* The messages' needs: a pass finds the whole and straddling ones. */
 #define PERIOD_MESSAGES (PERIOD_FIGURES | PERIOD_QUARTERS | \
 	PERIOD_CLICKS | PERIOD_AGENTS | PERIOD_NOT_UNDERSTOOD)
