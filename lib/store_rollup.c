@@ -8,7 +8,28 @@
  * messages, through the (conversation_id, ts) index, so an import costs
  * in proportion to what it touched, not to the database.
  */
+#include <string.h>
+
 #include "store.h"
+
+/*
+ * SQL convo_text_key(text): text_key() of the text as a signed integer,
+ * NULL when it is NULL or normalizes to nothing.
+ */
+static void
+sql_text_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	uint64_t key;
+
+	(void)argc;
+	if (s == NULL)
+		return;
+	key = text_key(s, (size_t)sqlite3_value_bytes(argv[0]));
+	if (key != 0)
+		sqlite3_result_int64(ctx, (int64_t)key);
+}
+
 
 /*
  * Signals that depend on the neighbouring message: a typed user message
@@ -165,8 +186,114 @@ static const char sql_order[] =
 	"   ORDER BY ts DESC, id DESC LIMIT 1)),"
 	" opening_message_id = (SELECT id FROM message r"
 	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
+	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1),"
+	" opening_key = (SELECT convo_text_key(text) FROM message r"
+	"   WHERE r.conversation_id = conversation.id AND r.role = 'user'"
 	"   AND r.click_type IS NULL ORDER BY ts, id LIMIT 1)"
 	" WHERE id IN (SELECT id FROM temp.touched)";
+
+/*
+ * The activity table: per conversation, its user, assistant and agent
+ * messages by quarter of an hour (ts / 900000, UTC), a row for each
+ * quarter that has any.  The messages come in (conversation_id, ts)
+ * order, so a quarter's are a run that convo_activity() counts, without
+ * the sort a GROUP BY would take; it writes each run with sql_quarter,
+ * which adds to a row that is there already, should the order not hold.
+ */
+static const char sql_activity_clear[] =
+	"DELETE FROM activity WHERE conversation_id IN"
+	" (SELECT id FROM temp.touched)";
+static const char sql_activity[] =
+	"SELECT convo_activity(?1, conversation_id, ts, role = 'user')"
+	" FROM message WHERE conversation_id IN (SELECT id FROM temp.touched)"
+	" AND role <> 'system' ORDER BY conversation_id, ts";
+static const char sql_quarter[] =
+	"INSERT INTO activity (quarter, conversation_id, n_user, n_messages)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (quarter, conversation_id)"
+	" DO UPDATE SET n_user = n_user + excluded.n_user,"
+	" n_messages = n_messages + excluded.n_messages";
+
+#define QUARTER_MS INT64_C(900000)
+
+/* A run of messages of one conversation in one quarter. */
+struct run {
+	struct convo_store *st;
+	sqlite3_stmt *insert;	/* sql_quarter */
+	int64_t conv, quarter, n_user, n_messages;	/* n_messages 0: none */
+	int rc;			/* the first failure */
+};
+
+static const char run_type[] = "convo_run";
+
+/* Writes the run, if any, and starts an empty one. */
+static int
+run_flush(struct run *r)
+{
+	sqlite3_stmt *s = r->insert;
+	int rc;
+
+	if (r->n_messages == 0)
+		return 0;
+	sqlite3_bind_int64(s, 1, r->quarter);
+	sqlite3_bind_int64(s, 2, r->conv);
+	sqlite3_bind_int64(s, 3, r->n_user);
+	sqlite3_bind_int64(s, 4, r->n_messages);
+	rc = store_step_done(r->st, s);
+	r->n_user = r->n_messages = 0;
+	return rc;
+}
+
+/* SQL convo_activity(run, conversation_id, ts, is_user): counts one. */
+static void
+sql_activity_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct run *r = sqlite3_value_pointer(argv[0], run_type);
+	int64_t conv, quarter;
+
+	if (r == NULL || argc != 4) {
+		sqlite3_result_error(ctx, "convo_activity() misused", -1);
+		return;
+	}
+	conv = sqlite3_value_int64(argv[1]);
+	quarter = sqlite3_value_int64(argv[2]) / QUARTER_MS;
+	if (r->n_messages > 0 && (conv != r->conv || quarter != r->quarter) &&
+	    r->rc == 0)
+		r->rc = run_flush(r);
+	if (r->rc != 0) {
+		sqlite3_result_error_code(ctx, SQLITE_ABORT);
+		return;
+	}
+	r->conv = conv;
+	r->quarter = quarter;
+	r->n_user += sqlite3_value_int(argv[3]) != 0;
+	r->n_messages++;
+}
+
+static int
+rollup_activity(struct convo_store *st)
+{
+	struct run r;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	if ((rc = store_exec(st, sql_activity_clear)) != 0 ||
+	    (rc = store_prepare(st, &r.insert, sql_quarter)) != 0 ||
+	    (rc = store_prepare(st, &s, sql_activity)) != 0) {
+		sqlite3_finalize(r.insert);
+		return rc;
+	}
+	sqlite3_bind_pointer(s, 1, &r, run_type, NULL);
+	rc = store_step_done(st, s);
+	if (r.rc != 0)
+		rc = r.rc;
+	else if (rc == 0)
+		rc = run_flush(&r);
+	sqlite3_finalize(s);
+	sqlite3_finalize(r.insert);
+	return rc;
+}
 
 /* Users: first conversation ever; users left without any are removed. */
 static const char sql_users[] =
@@ -206,5 +333,22 @@ store_rollup(struct convo_store *st)
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if ((rc = store_exec(st, steps[i])) != 0)
 			return rc;
+	return rollup_activity(st);
+}
+
+int
+store_functions(struct convo_store *st)
+{
+	int rc;
+
+	rc = sqlite3_create_function_v2(st->db, "convo_text_key", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+	    sql_text_key, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(st->db, "convo_activity", 4,
+		    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, sql_activity_fn,
+		    NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot register a function");
 	return 0;
 }
