@@ -1172,6 +1172,16 @@ const char *const *convo_breakdown_names(void);
 int convo_breakdown(struct convo_table **out, struct convo_store *st,
     const char *name, const struct convo_query *q, size_t top);
 
+/*
+ * Optional, before the figures of q: the breakdowns named in show
+ * (NULL-terminated, as convo_breakdown() takes them) will be asked for
+ * over q next, so that the store computes them with the figures in one
+ * pass over the period rather than in passes of their own.  The results
+ * are the same either way.
+ */
+void convo_breakdown_expect(struct convo_store *st,
+    const struct convo_query *q, const char *const *show);
+
 /* (end of the statistics section) */
 
 #endif /* CONVO_H */

@@ -658,6 +658,18 @@ void strmap_release(struct strmap *m, void (*free_value)(void *));
 void *strmap_get(const struct strmap *m, const char *key);
 int strmap_put(struct strmap *m, const char *key, void *value);
 
+/*
+ * normalize.c: message text as convo-stats groups it (top_questions,
+ * top_not_understood): letters folded to lower case, every run of white
+ * space made one space, white space and punctuation cut at both ends.
+ * text_normalize() writes the normalized form of s (n bytes) into out (n
+ * bytes at least) and returns its length, 0 when nothing is left.
+ * text_key() is hash64(HASH64_INIT, ...) of that form, 1 for a hash of 0,
+ * and 0 when nothing is left: the store's conversation.opening_key.
+ */
+size_t text_normalize(char *out, const unsigned char *s, size_t n);
+uint64_t text_key(const unsigned char *s, size_t n);
+
 /* 64-bit FNV-1a, used for message identity keys. */
 uint64_t hash64(uint64_t h, const void *p, size_t n);
 #define HASH64_INIT UINT64_C(14695981039346656037)

@@ -215,7 +215,9 @@ configure(struct convo_store *st, int busy_ms)
 
 	sqlite3_busy_timeout(st->db, busy_ms);
 	sqlite3_extended_result_codes(st->db, 1);
-	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
+	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0 ||
+	    (rc = store_functions(st)) != 0 ||
+	    (rc = store_period_functions(st)) != 0)
 		return rc;
 	/*
 	 * A bounded page cache of 32 MiB: memory stays flat, under 64 MB for
@@ -326,6 +328,7 @@ convo_store_close(struct convo_store *st)
 {
 	if (st == NULL)
 		return;
+	store_period_release(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

@@ -16,6 +16,10 @@
  * marked in temp.touched and read back once, at the end, by
  * store_rollup().  temp.touched.changed says which: 0 unchanged, 1 to be
  * read back, 2 rolled up from its run.
+ *
+ * The same pass writes the conversation's activity rows (messages per
+ * quarter of an hour, store_schema.c version 4) and the key of its
+ * opening question (text_key() of that message's text).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,19 @@ static const char sql_events[] =
 
 static const char sql_leads[] =
 	"SELECT count(*) FROM lead WHERE conversation_id = ?1";
+
+/* The activity rows of a conversation read back, before it is counted. */
+static const char sql_activity_clear[] =
+	"DELETE FROM activity WHERE conversation_id = ?1";
+
+/* One quarter's messages: they come in time order, a run each. */
+static const char sql_quarter[] =
+	"INSERT INTO activity (quarter, conversation_id, n_user, n_messages)"
+	" VALUES (?1, ?2, ?3, ?4)";
+
+/* The opening question's text, for its key. */
+static const char sql_opening_text[] =
+	"SELECT text FROM message WHERE id = ?1";
 
 /* A neighbour signal that changed. */
 static const char sql_message_signals[] =
@@ -79,14 +96,15 @@ static const char sql_update[] =
 	" last_role = ?25, last_fallback = ?26, opening_message_id = ?27,"
 	" input_tokens = coalesce(stated_input_tokens, ?28, 0),"
 	" output_tokens = coalesce(stated_output_tokens, ?29, 0),"
-	" cost = coalesce(stated_cost, ?30, 0)"
+	" cost = coalesce(stated_cost, ?30, 0), opening_key = ?51"
 	" WHERE id = ?1";
 
 /*
  * A conversation created by the run, with its stated fields (?36 to ?49,
  * store_bind_stated()) and its rollups (?1 to ?30, as sql_update): what
  * inserting it as stated and then updating it would give.  ?35 is the
- * placeholder start, ?50 whether a survey was offered.
+ * placeholder start, ?50 whether a survey was offered; ?51 is the
+ * opening question's key, as in sql_update.
  */
 static const char sql_insert[] =
 	"INSERT INTO conversation (id, ext_id, source, user_id, import_id,"
@@ -99,7 +117,8 @@ static const char sql_insert[] =
 	" n_handover_operator_button, n_handovers, n_leads, first_message_at,"
 	" last_message_at, first_user_at, last_user_at, first_handover_at,"
 	" first_response_ms, agent_pickup_ms, last_role, last_fallback,"
-	" opening_message_id, input_tokens, output_tokens, cost, csat_offered)"
+	" opening_message_id, input_tokens, output_tokens, cost, csat_offered,"
+	" opening_key)"
 	" VALUES (?1, ?31, ?32, ?33, ?34, ?36, ?37, ?38, ?39, ?40, ?41,"
 	" CASE WHEN ?42 = 'ended' OR ?44 IS NOT NULL THEN 'ended'"
 	" ELSE 'active' END, ?43, ?44, ?45, ?46, ?47, ?48, ?49,"
@@ -107,7 +126,7 @@ static const char sql_insert[] =
 	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?12 + ?13 + ?14, ?15, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
 	" ?27, coalesce(?47, ?28, 0), coalesce(?48, ?29, 0),"
-	" coalesce(?49, ?30, 0), ?50)";
+	" coalesce(?49, ?30, 0), ?50, ?51)";
 
 /* A conversation rolled up from its run, unless changed again later. */
 static const char sql_done[] =
@@ -126,13 +145,16 @@ static const char sql_users[] =
 /* The statements, in the order of stmt_sql. */
 enum {
 	Q_CHANGED, Q_MESSAGES, Q_EVENTS, Q_LEADS, Q_SIGNALS, Q_UPDATE, Q_INSERT,
-	Q_DONE, Q_N
+	Q_DONE, Q_CLEAR, Q_QUARTER, Q_OPENING, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
 	sql_changed, sql_messages, sql_events, sql_leads, sql_message_signals,
-	sql_update, sql_insert, sql_done
+	sql_update, sql_insert, sql_done, sql_activity_clear, sql_quarter,
+	sql_opening_text
 };
+
+#define QUARTER_MS INT64_C(900000)
 
 /* An optional time: the minimum and maximum of what was seen. */
 struct span {
@@ -179,6 +201,8 @@ struct rollup {
 	int last_role, last_fallback;
 	int64_t opening;	/* first typed user message, or 0 */
 	struct total in, out, cost;
+	/* The quarter of an hour being counted, n_messages 0: none yet. */
+	int64_t quarter, q_user, q_messages;
 	/* The neighbour window: the last non-system message. */
 	struct store_rmsg prev;
 	int has_prev;
@@ -334,10 +358,44 @@ add_usage(struct rollup *r, const struct store_rmsg *m)
 	return 0;
 }
 
+/* Writes the activity row of the quarter counted so far, if any. */
+static int
+flush_quarter(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
+    int64_t conv)
+{
+	sqlite3_stmt *s = q[Q_QUARTER];
+
+	if (r->q_messages == 0)
+		return 0;
+	sqlite3_bind_int64(s, 1, r->quarter);
+	sqlite3_bind_int64(s, 2, conv);
+	sqlite3_bind_int64(s, 3, r->q_user);
+	sqlite3_bind_int64(s, 4, r->q_messages);
+	r->q_user = r->q_messages = 0;
+	return store_step_done(st, s);
+}
+
+/* Counts a user, assistant or agent message in its quarter of an hour. */
+static int
+count_quarter(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
+    int64_t conv, const struct store_rmsg *m)
+{
+	int64_t quarter = m->ts / QUARTER_MS;
+	int rc;
+
+	if (r->q_messages > 0 && quarter != r->quarter &&
+	    (rc = flush_quarter(r, q, st, conv)) != 0)
+		return rc;
+	r->quarter = quarter;
+	r->q_user += m->role == CONVO_ROLE_USER;
+	r->q_messages++;
+	return 0;
+}
+
 /* Takes the next message in transcript order. */
 static int
 add_message(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
-    const struct store_rmsg *m)
+    int64_t conv, const struct store_rmsg *m)
 {
 	int rc;
 
@@ -351,6 +409,8 @@ add_message(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
 		return 0;
 	}
 	if (r->has_pending && (rc = close_user(r, st, q[Q_SIGNALS], m)) != 0)
+		return rc;
+	if ((rc = count_quarter(r, q, st, conv, m)) != 0)
 		return rc;
 	reply_times(r, m);
 	span_add(&r->msg, m->ts);
@@ -382,11 +442,42 @@ add_message(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
 
 /* The end of the messages: the last user message has no reply. */
 static int
-end_messages(struct rollup *r, sqlite3_stmt **q, struct convo_store *st)
+end_messages(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
+    int64_t conv)
 {
-	if (!r->has_pending)
+	int rc;
+
+	if (r->has_pending && (rc = close_user(r, st, q[Q_SIGNALS], NULL)) != 0)
+		return rc;
+	return flush_quarter(r, q, st, conv);
+}
+
+/*
+ * The key of the opening question: text_key() of its text, NULL when
+ * there is none or it normalizes to nothing (s gets it bound at i).
+ */
+static int
+bind_opening_key(sqlite3_stmt *s, int i, const struct rollup *r,
+    sqlite3_stmt **q, struct convo_store *st)
+{
+	sqlite3_stmt *t = q[Q_OPENING];
+	const unsigned char *text;
+	uint64_t key = 0;
+	int rc;
+
+	sqlite3_bind_null(s, i);
+	if (r->opening == 0)
 		return 0;
-	return close_user(r, st, q[Q_SIGNALS], NULL);
+	sqlite3_bind_int64(t, 1, r->opening);
+	if ((rc = sqlite3_step(t)) == SQLITE_ROW &&
+	    (text = sqlite3_column_text(t, 0)) != NULL)
+		key = text_key(text, (size_t)sqlite3_column_bytes(t, 0));
+	sqlite3_reset(t);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, rc, "cannot read the opening question");
+	if (key != 0)
+		sqlite3_bind_int64(s, i, (int64_t)key);
+	return 0;
 }
 
 static void
@@ -429,7 +520,7 @@ write_rollup(const struct rollup *r, sqlite3_stmt **q,
 	sqlite3_stmt *s = q[p != NULL ? Q_INSERT : Q_UPDATE];
 	struct span handover = r->ev_handover;
 	int64_t pickup = r->pickup_ev;
-	int i;
+	int i, rc;
 
 	/* The first request of either kind, and the pickup after it. */
 	if (r->msg_handover.any && (!handover.any ||
@@ -465,6 +556,8 @@ write_rollup(const struct rollup *r, sqlite3_stmt **q,
 	bind_total(s, 28, &r->in, 0);
 	bind_total(s, 29, &r->out, 0);
 	bind_total(s, 30, &r->cost, 1);
+	if ((rc = bind_opening_key(s, 51, r, q, st)) != 0)
+		return rc;
 	if (p != NULL)
 		bind_pending(s, p);
 	return store_step_done(st, s);
@@ -538,12 +631,12 @@ read_messages(struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
 	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		read_message(&m, s);
 		if (m.role != CONVO_ROLE_NONE)
-			rc = add_message(r, q, st, &m);
+			rc = add_message(r, q, st, conv, &m);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_fail(st, step, "cannot read the messages");
 	sqlite3_reset(s);
-	return rc != 0 ? rc : end_messages(r, q, st);
+	return rc != 0 ? rc : end_messages(r, q, st, conv);
 }
 
 /* Handover requests, activity and leads from the database. */
@@ -585,6 +678,9 @@ read_back(sqlite3_stmt **q, struct convo_store *st, int64_t conv)
 	int rc;
 
 	if ((rc = read_extra(&x, q, st, conv)) != 0)
+		return rc;
+	sqlite3_bind_int64(q[Q_CLEAR], 1, conv);
+	if ((rc = store_step_done(st, q[Q_CLEAR])) != 0)
 		return rc;
 	rollup_init(&r, &x);
 	if ((rc = read_messages(&r, q, st, conv)) != 0)
@@ -689,9 +785,9 @@ run_rollup(struct store_run *run, const struct store_pending *p)
 		qsort(run->msgs, run->n, sizeof(*run->msgs), by_time);
 	rollup_init(&r, &run->extra);
 	for (i = 0; rc == 0 && i < run->n; i++)
-		rc = add_message(&r, run->q, run->st, &run->msgs[i]);
+		rc = add_message(&r, run->q, run->st, run->conv, &run->msgs[i]);
 	if (rc == 0)
-		rc = end_messages(&r, run->q, run->st);
+		rc = end_messages(&r, run->q, run->st, run->conv);
 	if (rc == 0)
 		rc = write_rollup(&r, run->q, run->st, run->conv, p);
 	if (rc != 0)
@@ -802,4 +898,36 @@ store_run_lead(struct store_run *run, int derived)
 		return;
 	run->extra.derived_lead |= derived;
 	run->extra.leads++;
+}
+
+/*
+ * SQL convo_text_key(text): text_key() of the text as a signed integer,
+ * NULL when it is NULL or normalizes to nothing.  The migration to
+ * version 4 computes the opening questions' keys with it.
+ */
+static void
+sql_text_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	uint64_t key;
+
+	(void)argc;
+	if (s == NULL)
+		return;
+	key = text_key(s, (size_t)sqlite3_value_bytes(argv[0]));
+	if (key != 0)
+		sqlite3_result_int64(ctx, (int64_t)key);
+}
+
+int
+store_functions(struct convo_store *st)
+{
+	int rc;
+
+	rc = sqlite3_create_function_v2(st->db, "convo_text_key", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+	    sql_text_key, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot register a function");
+	return 0;
 }
