@@ -15,7 +15,8 @@
  * feedback event rated one, or the run grew past RUN_MAX messages) is
  * marked in temp.touched and read back once, at the end, by
  * store_rollup().  temp.touched.changed says which: 0 unchanged, 1 to be
- * read back, 2 rolled up from its run.
+ * read back, 2 rolled up from its run, 3 inserted by its run, its user's
+ * first-seen time brought up to date already.
  *
  * The same pass writes the conversation's activity rows (messages per
  * quarter of an hour, store_schema.c version 4) and the key of its
@@ -130,13 +131,21 @@ static const char sql_insert[] =
 
 /* A conversation rolled up from its run, unless changed again later. */
 static const char sql_done[] =
-	"UPDATE temp.touched SET changed = 2 WHERE id = ?1";
+	"UPDATE temp.touched SET changed = ?2 WHERE id = ?1";
+
+/*
+ * A new conversation's user has seen the user since its start, at the
+ * latest: nothing else about the user changed.
+ */
+static const char sql_first_seen[] =
+	"UPDATE user SET first_seen = ?2 WHERE id = ?1"
+	" AND (first_seen IS NULL OR first_seen > ?2)";
 
 /* Users: first conversation ever; users left without any are removed. */
 static const char sql_users[] =
 	"INSERT OR IGNORE INTO temp.touched_user (id)"
 	" SELECT user_id FROM conversation"
-	" WHERE id IN (SELECT id FROM temp.touched WHERE changed);"
+	" WHERE id IN (SELECT id FROM temp.touched WHERE changed IN (1, 2));"
 	"UPDATE user SET first_seen = (SELECT min(started_at) FROM conversation"
 	" WHERE user_id = user.id) WHERE id IN (SELECT id FROM temp.touched_user);"
 	"DELETE FROM user WHERE id IN (SELECT id FROM temp.touched_user)"
@@ -145,13 +154,13 @@ static const char sql_users[] =
 /* The statements, in the order of stmt_sql. */
 enum {
 	Q_CHANGED, Q_MESSAGES, Q_EVENTS, Q_LEADS, Q_SIGNALS, Q_UPDATE, Q_INSERT,
-	Q_DONE, Q_CLEAR, Q_QUARTER, Q_OPENING, Q_N
+	Q_DONE, Q_CLEAR, Q_QUARTER, Q_OPENING, Q_FIRST_SEEN, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
 	sql_changed, sql_messages, sql_events, sql_leads, sql_message_signals,
 	sql_update, sql_insert, sql_done, sql_activity_clear, sql_quarter,
-	sql_opening_text
+	sql_opening_text, sql_first_seen
 };
 
 #define QUARTER_MS INT64_C(900000)
@@ -769,6 +778,25 @@ by_time(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * The user of the conversation just inserted: its start, as sql_insert
+ * computes it, may be the user's first.
+ */
+static int
+first_seen(const struct rollup *r, sqlite3_stmt **q, struct convo_store *st,
+    const struct store_pending *p)
+{
+	sqlite3_stmt *s = q[Q_FIRST_SEEN];
+	int64_t start = p->stated->started_at != CONVO_TIME_NONE ?
+	    p->stated->started_at : r->any.any ? r->any.lo :
+	    p->stated->ended_at != CONVO_TIME_NONE ? p->stated->ended_at :
+	    p->start;
+
+	sqlite3_bind_int64(s, 1, p->user_id);
+	sqlite3_bind_int64(s, 2, start);
+	return store_step_done(st, s);
+}
+
 /* Rolls the run's conversation up from what the run kept. */
 static int
 run_rollup(struct store_run *run, const struct store_pending *p)
@@ -790,9 +818,12 @@ run_rollup(struct store_run *run, const struct store_pending *p)
 		rc = end_messages(&r, run->q, run->st, run->conv);
 	if (rc == 0)
 		rc = write_rollup(&r, run->q, run->st, run->conv, p);
+	if (rc == 0 && p != NULL)
+		rc = first_seen(&r, run->q, run->st, p);
 	if (rc != 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, run->conv);
+	sqlite3_bind_int(s, 2, p != NULL ? 3 : 2);
 	return store_step_done(run->st, s);
 }
 
