@@ -71,7 +71,7 @@ dump(const char *db)
 	sqlite3 *h;
 	sqlite3_stmt *s;
 	char *out = NULL, *grown;
-	size_t len = 0, i, n;
+	size_t len = 0, cap = 0, i, n;
 	const unsigned char *v;
 	int c;
 
@@ -84,9 +84,12 @@ dump(const char *db)
 			for (c = 0; c < sqlite3_column_count(s); c++) {
 				v = sqlite3_column_text(s, c);
 				n = v ? strlen((const char *)v) : 4;
-				if ((grown = realloc(out, len + n + 2)) == NULL)
-					break;
-				out = grown;
+				if (len + n + 2 > cap) {
+					cap = 2 * (len + n + 2);
+					if ((grown = realloc(out, cap)) == NULL)
+						break;
+					out = grown;
+				}
 				memcpy(out + len, v ? (const char *)v : "NULL",
 				    n);
 				len += n;
