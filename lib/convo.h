@@ -230,11 +230,17 @@ struct convo_import_options {
 	/* Rasa actions that hand over to a human; NULL: the defaults. */
 	const char *const *handover_actions;
 	size_t n_handover_actions;
+	/*
+	 * 1: parse in a thread of its own while the calling thread stores
+	 * (diag and progress are then called from that thread, never at
+	 * the same time); 0: one thread does both in turn.
+	 */
+	int threads;
 };
 
 #define CONVO_IMPORT_OPTIONS_INIT { CONVO_FMT_AUTO, NULL, 0, 0, 0, \
 	CONVO_TIME_NONE, INT64_C(86400000), 0, NULL, NULL, NULL, NULL, \
-	CONVO_DATE_ORDER_AUTO, NULL, 0, NULL, 0, NULL, 0 }
+	CONVO_DATE_ORDER_AUTO, NULL, 0, NULL, 0, NULL, 0, 1 }
 
 /* What one file's import did. */
 struct convo_import_result {

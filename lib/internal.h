@@ -365,8 +365,12 @@ const char *feedback_name(enum convo_feedback f);
  *
  * Error handling: after parse_error(), a parser returns CONVO_EDATA unless
  * p->skip_bad is set, in which case it moves on to the next record (the
- * next line, row, array element or message) and carries on.  A sink error
- * (non-zero return) is returned at once and ends the parse.
+ * next line, row, array element or message) and carries on.  With
+ * skip_bad, a parser that skips a unit larger than a record (a whole
+ * conversation document) hands on nothing of it; without, what came
+ * before the error may have been handed on, and the caller discards it
+ * all (the importer rolls the file back).  A sink error (non-zero
+ * return) is returned at once and ends the parse.
  */
 struct parser {
 	struct reader *rd;
@@ -490,10 +494,49 @@ int rules_find_contacts(char **email, char **phone,
     const struct convo_rules *r, const char *text, size_t len);
 
 /*
+ * import_queue.c: the records of one import between the parser and the
+ * store: the parsing side puts items (copied, strings and all), the
+ * storing side gets them in the same order through store, either in a
+ * thread of its own (import_queue_drain()) or, unthreaded, from inside
+ * import_queue_put() whenever a batch is full.
+ */
+struct import_item {
+	struct convo_rec rec;	/* MSG: msg.text is the text to store */
+	/* MSG: what the rules derived, on the parsing side. */
+	uint64_t key;		/* identity hash (see import.c) */
+	int fallback;		/* 0 or 1 */
+	int fallback_derived;	/* 1: the rules decided fallback */
+	enum convo_handover handover;
+	int handover_derived;	/* 1: the rules found the handover */
+	const char *email;	/* a contact the visitor typed, or NULL */
+	const char *phone;
+};
+typedef int (*import_store_fn)(void *ctx, const struct import_item *it);
+struct import_queue;
+
+int import_queue_new(struct import_queue **out, int threaded,
+    import_store_fn store, void *ctx);
+void import_queue_free(struct import_queue *q);
+/*
+ * Parsing side: copies it into the queue.  Returns what storing failed
+ * with, if it did: then the parse must stop.
+ */
+int import_queue_put(struct import_queue *q, const struct import_item *it);
+/*
+ * Parsing side, last: status 0 hands on what is left; any other status
+ * (the parse failed, and the import will be rolled back) lets the
+ * storing side stop at once.  Returns status, else a storing failure.
+ */
+int import_queue_close(struct import_queue *q, int status);
+/* Storing side, threaded: stores until the queue is closed and empty. */
+int import_queue_drain(struct import_queue *q);
+
+/*
  * store_write.c: the writes of one import, all inside one transaction
- * that the caller opens with store_begin() and ends with store_commit()
- * or store_rollback().  Conversations are found by id and source; the
- * rollups of every conversation the import touched are recomputed by
+ * that the caller opens with store_begin_import() and ends with
+ * store_commit() (or not) and then store_end_import(), which rolls back
+ * what was not committed.  Conversations are found by id and source; the
+ * rollups of every conversation the import changed are computed by
  * store_import_finish().
  */
 struct store_import;
@@ -501,6 +544,9 @@ struct store_import;
 int store_begin(struct convo_store *st);
 int store_commit(struct convo_store *st);
 void store_rollback(struct convo_store *st);
+/* BEGIN IMMEDIATE with foreign keys off; store_end_import() restores. */
+int store_begin_import(struct convo_store *st);
+void store_end_import(struct convo_store *st);
 
 /* Prepares the statements and adds the import log row. */
 int store_import_begin(struct store_import **out, struct convo_store *st,
@@ -572,6 +618,7 @@ struct sha256 {
 	uint64_t n;
 	unsigned char block[64];
 	size_t used;
+	int fast;	/* the processor's SHA instructions are used */
 };
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);

@@ -38,6 +38,10 @@ int store_prepare(struct convo_store *st, sqlite3_stmt **out,
 /* Reads the one integer that sql returns into *out (0 when no row). */
 int store_query_int(struct convo_store *st, const char *sql, int64_t *out);
 
+/* Binds what a conversation record states from index first on (14). */
+void store_bind_stated(sqlite3_stmt *s, int first,
+    const struct convo_conv_fields *c);
+
 /* Runs SQL without results. */
 int store_exec(struct convo_store *st, const char *sql);
 
@@ -82,15 +86,78 @@ int store_step_done(struct convo_store *st, sqlite3_stmt *s);
 void store_bind_query(sqlite3_stmt *s, const struct convo_query *q);
 
 /*
- * store_rollup.c: recomputes the rollups of the conversations listed in
- * temp.touched and the first-seen times of their users and of those in
- * temp.touched_user.
+ * store_rollup.c: the rollups of the conversations an import changed.
+ * store_rollup() reads back those marked 1 in temp.touched, then updates
+ * the first-seen times of their users and of those in temp.touched_user.
  */
 int store_rollup(struct convo_store *st);
 
+/* One message as the rollups see it: no text. */
+struct store_rmsg {
+	int64_t id, ts;
+	int64_t input_tokens, output_tokens;	/* or CONVO_NUM_NONE */
+	double cost;
+	unsigned char role;		/* enum convo_role */
+	unsigned char handover;		/* enum convo_handover, as stored */
+	unsigned char feedback;		/* enum convo_feedback */
+	unsigned char click;		/* a click, not typed */
+	unsigned char fallback;		/* 1: a fallback */
+	unsigned char not_understood;	/* as stored */
+	unsigned char derived;		/* the rules found the handover */
+	unsigned char has_cost;		/* cost was stated */
+};
+
 /*
- * store_rollup.c: registers the SQL functions that the rollups and the
- * migrations use: convo_text_key(text), text_key() as an integer.
+ * A run: the consecutive records of one conversation in an import, kept
+ * (without text) so that a conversation the import creates is rolled up
+ * when its run ends, with nothing read back.  A run that cannot see all
+ * of its conversation (complete = 0 at the start, or spoilt later) keeps
+ * nothing, and its conversation is read back by store_rollup().  Runs
+ * use the store's connection inside the import's transaction.
+ */
+struct store_run;
+
+int store_run_new(struct store_run **out, struct convo_store *st);
+void store_run_free(struct store_run *run);
+/*
+ * A conversation an import created but has not inserted yet: its run's
+ * end inserts it, with its rollups (store_write.c, struct pending).
+ */
+struct store_pending {
+	const char *ext_id, *source;
+	int64_t user_id;
+	int64_t start;		/* the placeholder start_at, see conv_insert */
+	int64_t import_id;
+	const struct convo_conv_fields *stated;
+	int csat_offered;	/* a SURVEY event came */
+};
+
+/* Starts a run for conv (0: records that are dropped). */
+void store_run_start(struct store_run *run, int64_t conv, int complete);
+/* Whether the current run has seen everything of its conversation. */
+int store_run_complete(const struct store_run *run);
+/*
+ * Ends the current run: a complete run rolls its conversation up, and
+ * inserts it (p) or updates it (p NULL).  An incomplete run must not
+ * have a pending conversation: it is read back later.
+ */
+int store_run_end(struct store_run *run, const struct store_pending *p);
+/* The run's conversation must be read back: it changed otherwise. */
+void store_run_spoil(struct store_run *run);
+/* A message stored for the first time. */
+void store_run_message(struct store_run *run, const struct store_rmsg *m);
+/* An event stored: its time, and the kind of handover it requests. */
+void store_run_event(struct store_run *run, int64_t ts, int handover);
+/* A lead stored; a derived one is counted once. */
+void store_run_lead(struct store_run *run, int derived);
+/* The derived lead went: a stated one holds its contacts. */
+void store_run_unlead(struct store_run *run);
+/* Message msg got thumbs: the run's copy takes them, or is spoilt. */
+void store_run_feedback(struct store_run *run, int64_t msg, int feedback);
+
+/*
+ * store_rollup.c: registers the SQL function that the migrations use:
+ * convo_text_key(text), text_key() as an integer.
  */
 int store_functions(struct convo_store *st);
 

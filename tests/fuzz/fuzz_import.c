@@ -37,6 +37,8 @@ import(struct convo_store *st, const uint8_t *data, size_t size,
 	opt.now = INT64_C(1795170615000);
 	opt.session_gap_ms = 30 * 60 * 1000;
 	opt.diag = quiet;
+	/* Parsing and storing in one thread, then in two. */
+	opt.threads = skip_bad;
 	convo_import_file(&res, st, fp, "2026-11-20-fuzz.txt", &opt);
 	fclose(fp);
 }
