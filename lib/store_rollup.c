@@ -3,7 +3,9 @@
  * last activity, handovers, feedback, leads, response times) and the
  * signals that depend on the neighbouring message, computed in C in one
  * pass over a conversation's messages in transcript order, and written
- * with one UPDATE; then the first-seen times of the users concerned.
+ * with one UPDATE (or, for a conversation its run created, one INSERT:
+ * see store_write.c, struct pending); then the first-seen times of the
+ * users concerned.
  *
  * The messages come from one of two places.  A conversation that an
  * import creates usually arrives as one run of records (one document, or
@@ -11,8 +13,8 @@
  * each message it stores (struct store_rmsg, no text) and rolls the
  * conversation up when the run ends, without reading anything back.
  * Every other conversation the import changed (it existed before, its
- * records were interleaved with others', a message was stored twice, a
- * feedback event rated one, or the run grew past RUN_MAX messages) is
+ * records were interleaved with others', a message was stored twice or
+ * rated one the run had not kept, or the run grew past RUN_MAX) is
  * marked in temp.touched and read back once, at the end, by
  * store_rollup().  temp.touched.changed says which: 0 unchanged, 1 to be
  * read back, 2 rolled up from its run, 3 inserted by its run, its user's
@@ -27,7 +29,7 @@
 
 #include "store.h"
 
-/* The longest run kept in memory: 64 bytes a message, 4 MiB. */
+/* The longest run kept in memory: 48 bytes a message, 3 MiB. */
 #define RUN_MAX 65536
 
 /* The conversations to read back: those the import changed otherwise. */

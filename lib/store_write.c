@@ -2,7 +2,8 @@
  * store_write.c: what an import writes, inside the one transaction of its
  * file: conversations found or created by id and source, messages stored
  * once however often they are imported, events, leads and variables, and
- * at the end the rollups of every conversation the import touched.
+ * the rollups of every conversation the import changed (store_rollup.c),
+ * as its run of records ends or, read back, at the end.
  *
  * Identity: a message is (conversation, ts, key), where key hashes its
  * content and its occurrence among identical messages at the same time in
