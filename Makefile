@@ -21,10 +21,10 @@ DEPS = sqlite3 libcjson libpcre2-8
 # Recursive (=) so that they are read after `deps` has installed them.
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 DEP_LIBS = $(or $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null), \
-	-lsqlite3 -lcjson -lpcre2-8) -lcsv -lm
+	-lsqlite3 -lcjson -lpcre2-8) -lcsv -lm -pthread
 
 # Warnings cannot be lost to a user's CFLAGS.
-override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -MMD -MP
 ifdef DEVELOPER
@@ -136,10 +136,11 @@ $(FUZZ_REPLAY): %-replay: %.o tests/fuzz/replay.o libconvo.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.o libconvo.a $(DEP_LIBS)
 
 check: all
-	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(FUZZ_REPLAY) tests/gen/gen
 	@sh tests/run.sh
 
-# The benchmark's data generator (a test tool, not installed).
+# The data generator of the benchmark and of the crash and resource
+# tests (a test tool, not installed).
 tests/gen/gen: tests/gen/gen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,12 @@ cli_init(const char *argv0)
 {
 	const char *slash;
 
+	/*
+	 * A file-size limit (ulimit -f) then fails the write with EFBIG, which
+	 * the store reports and rolls back like a full disk, instead of
+	 * killing the command without a word.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
 	slash = strrchr(argv0, '/');

@@ -23,7 +23,10 @@ enum {
 	EXIT_IOERR = 74
 };
 
-/* Saves the basename of argv0 as the program name for diagnostics. */
+/*
+ * Saves the basename of argv0 as the program name for diagnostics, and
+ * ignores SIGXFSZ so that a file-size limit is an error, not a death.
+ */
 void cli_init(const char *argv0);
 const char *cli_progname(void);
 

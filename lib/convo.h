@@ -126,12 +126,18 @@ enum convo_open_mode {
  * schema.  Returns CONVO_ENOENT when a READ database is missing,
  * CONVO_ESCHEMA when it was written by a newer version or is not a convo
  * database, CONVO_ECREATE when it cannot be created or opened.  On
- * failure *out is NULL and err (errlen bytes) says why.
+ * failure *out is NULL and err (errlen bytes) says why, after the path:
+ * "convo.db: file is not a database".  Commands that open a new database
+ * at once all succeed: the schema is created once.
  */
 int convo_store_open(struct convo_store **out, char *err, size_t errlen,
     const char *path, enum convo_open_mode mode, int busy_ms);
 
-/* The latest error text of the store, borrowed. Never NULL. */
+/*
+ * The latest error text of the store, borrowed; never NULL.  A database
+ * error names the database first: "convo.db: database error: database
+ * or disk is full".
+ */
 const char *convo_store_errmsg(const struct convo_store *st);
 
 /* Closes the store; NULL is a no-op. */
@@ -224,11 +230,17 @@ struct convo_import_options {
 	/* Rasa actions that hand over to a human; NULL: the defaults. */
 	const char *const *handover_actions;
 	size_t n_handover_actions;
+	/*
+	 * 1: parse in a thread of its own while the calling thread stores
+	 * (diag and progress are then called from that thread, never at
+	 * the same time); 0: one thread does both in turn.
+	 */
+	int threads;
 };
 
 #define CONVO_IMPORT_OPTIONS_INIT { CONVO_FMT_AUTO, NULL, 0, 0, 0, \
 	CONVO_TIME_NONE, INT64_C(86400000), 0, NULL, NULL, NULL, NULL, \
-	CONVO_DATE_ORDER_AUTO, NULL, 0, NULL, 0, NULL, 0 }
+	CONVO_DATE_ORDER_AUTO, NULL, 0, NULL, 0, NULL, 0, 1 }
 
 /* What one file's import did. */
 struct convo_import_result {
@@ -296,11 +308,18 @@ const char *convo_table_cell(const struct convo_table *t, size_t row,
 /*
  * Prints the table to fp.  A null cell shows as "-" in a table, empty in
  * CSV/TSV, null in JSON.  max_width > 0 cuts the last column of a table
- * so that lines fit (a terminal's width); 0 never cuts.
+ * so that lines fit (a terminal's width); 0 never cuts.  Cells are shown
+ * inert: in a table and TSV tabs and line ends are spaces, and there and
+ * in CSV other controls, the characters that reorder text and bytes that
+ * are not UTF-8 are U+FFFD; JSON escapes them (convo_json_string()).
  */
 void convo_table_print(FILE *fp, const struct convo_table *t,
     enum convo_output how, size_t max_width);
-/* Writes s as a JSON string literal, escaped. */
+/*
+ * Writes s as a JSON string literal, escaped: controls, C1 controls,
+ * U+2028, U+2029 and the bidi controls as \u escapes, bytes that are not
+ * UTF-8 as U+FFFD.
+ */
 void convo_json_string(FILE *fp, const char *s);
 
 /*
@@ -1152,6 +1171,16 @@ const char *const *convo_breakdown_names(void);
  */
 int convo_breakdown(struct convo_table **out, struct convo_store *st,
     const char *name, const struct convo_query *q, size_t top);
+
+/*
+ * Optional, before the figures of q: the breakdowns named in show
+ * (NULL-terminated, as convo_breakdown() takes them) will be asked for
+ * over q next, so that the store computes them with the figures in one
+ * pass over the period rather than in passes of their own.  The results
+ * are the same either way.
+ */
+void convo_breakdown_expect(struct convo_store *st,
+    const struct convo_query *q, const char *const *show);
 
 /* (end of the statistics section) */
 

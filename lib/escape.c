@@ -2,8 +2,9 @@
  * escape.c: text made safe for the place it lands.  Stored text is UTF-8
  * by construction, but a database may have been written by other tools:
  * every escaper replaces invalid UTF-8, NUL and the other control
- * characters except tab and newline with U+FFFD, so that nothing a reader
- * or a terminal could trip over is passed on.
+ * characters except tab and newline, C1 controls included, with U+FFFD,
+ * so that nothing a reader or a terminal could trip over is passed on;
+ * and so the characters that reorder text on screen (see utf8_disguise()).
  */
 #include <string.h>
 
@@ -30,26 +31,51 @@ html_entity(unsigned char c)
 	return NULL;
 }
 
+/*
+ * C1 controls, U+2028, U+2029, the bidi embeddings, overrides and
+ * isolates.  A visitor's RLO would show "gnp.exe" to staff as "exe.png";
+ * no chat needs them, the bidi algorithm orders right-to-left text
+ * without them.  The marks LRM, RLM and ALM reorder only neutral
+ * characters, and right-to-left text uses them: they stay.
+ */
+size_t
+utf8_disguise(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+
+	if (s[0] == 0xc2)
+		return n >= 2 && s[1] < 0xa0 ? 2 : 0;
+	if (s[0] != 0xe2 || n < 3)
+		return 0;
+	if (s[1] == 0x80 && s[2] >= 0xa8 && s[2] <= 0xae)
+		return 3;
+	return s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9 ? 3 : 0;
+}
+
 /* Appends valid UTF-8 s[0..n), replacing controls, escaping for HTML. */
 static int
 add_valid(struct buf *b, const char *s, size_t n, int html)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	const char *ent;
-	size_t i, from = 0;
+	size_t i, from = 0, len;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != 0x7f && !(html && html_entity(c)))
+		len = 1;
+		if (u[i] >= 0x80 && (len = utf8_disguise(s + i, n - i)) == 0)
 			continue;
-		if (c == '\n' || c == '\t')
+		if (u[i] < 0x80 && u[i] >= 0x20 && u[i] != 0x7f &&
+		    !(html && html_entity(u[i])))
+			continue;
+		if (u[i] == '\n' || u[i] == '\t')
 			continue;
 		if ((rc = buf_add(b, s + from, i - from)) != 0)
 			return rc;
-		ent = html ? html_entity(c) : NULL;
+		ent = html && len == 1 ? html_entity(u[i]) : NULL;
 		if ((rc = buf_adds(b, ent ? ent : REPLACEMENT)) != 0)
 			return rc;
+		i += len - 1;
 		from = i + 1;
 	}
 	return buf_add(b, s + from, n - from);
@@ -257,12 +283,13 @@ mime_base64(struct buf *b, const void *data, size_t n, size_t line)
 }
 
 /*
- * A header value made safe: bad UTF-8, NUL, CR and the other controls
+ * Text that stays on one line: bad UTF-8, NUL, CR and the other controls
  * replaced (esc_text), then tab and LF made spaces, so that no value
- * can end its header line or start another.
+ * can end its line -- a header's, a table row's, a diagnostic's -- or
+ * start another.
  */
 int
-mime_clean(struct buf *b, const char *s, size_t n)
+esc_line(struct buf *b, const char *s, size_t n)
 {
 	size_t i, from = b->len;
 	int rc;
@@ -273,6 +300,12 @@ mime_clean(struct buf *b, const char *s, size_t n)
 		if ((unsigned char)b->data[i] < 0x20)
 			b->data[i] = ' ';
 	return 0;
+}
+
+int
+mime_clean(struct buf *b, const char *s, size_t n)
+{
+	return esc_line(b, s, n);
 }
 
 /* Whether s can go into a header as it is: printable ASCII, no "=?". */

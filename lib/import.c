@@ -2,7 +2,9 @@
  * import.c: imports one file: detects its format, runs its parser, and
  * stores what the parser hands on, deriving the signals the export lacks
  * (fallbacks, handovers, leads) with the rules, all in one transaction.
+ * The parser and the rules run in one thread, the store in another.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +16,16 @@
 struct import {
 	const struct convo_import_options *opt;
 	struct store_import *si;
+	struct import_queue *q;
 	struct reader *rd;
 	const char *name;
 	long n_records;
 };
+
+/*
+ * The parsing side: what the rules derive is worked out as each record is
+ * parsed, before it is queued, so that the storing side only stores.
+ */
 
 /*
  * Hashes the content that identifies a message, fields separated.  The
@@ -49,101 +57,88 @@ message_key(const struct convo_msg_fields *m, const char *text)
 
 /* Fills in fallback and handover: stated values, else the rules'. */
 static void
-derive(struct store_msg *sm, const struct convo_rules *rules)
+derive(struct import_item *it, const struct convo_rules *rules)
 {
-	const struct convo_msg_fields *m = sm->m;
+	const struct convo_msg_fields *m = &it->rec.msg;
 
-	sm->fallback = m->fallback == 1;
+	it->fallback = m->fallback == 1;
 	if (m->fallback == CONVO_BOOL_NONE && m->role == CONVO_ROLE_ASSISTANT &&
 	    rules != NULL) {
-		sm->fallback_derived = 1;
-		sm->fallback = m->text != NULL &&
+		it->fallback_derived = 1;
+		it->fallback = m->text != NULL &&
 		    rules_is_fallback(rules, m->text, m->text_len);
 	}
-	sm->handover = m->handover;
+	it->handover = m->handover;
 	if (m->handover != CONVO_HANDOVER_NONE || m->role != CONVO_ROLE_USER ||
 	    rules == NULL)
 		return;
-	if ((m->click_title != NULL && rules_is_operator(rules, m->click_title,
-	    strlen(m->click_title))) || (m->click_target != NULL &&
-	    rules_is_operator(rules, m->click_target, strlen(m->click_target))))
-		sm->handover = CONVO_HANDOVER_OPERATOR_BUTTON;
-	else if (m->click_type == NULL && m->text != NULL &&
-	    rules_is_handover(rules, m->text, m->text_len))
-		sm->handover = CONVO_HANDOVER_DIRECT;
-	sm->handover_derived = sm->handover != CONVO_HANDOVER_NONE;
+	it->handover = rules_handover_of(rules, m);
+	it->handover_derived = it->handover != CONVO_HANDOVER_NONE;
 }
 
-/* A visitor who types an e-mail address or phone number becomes a lead. */
+/*
+ * A visitor who types an e-mail address or phone number becomes a lead
+ * (if the message is new: the storing side decides).  The strings are
+ * the caller's to free.
+ */
 static int
-derive_lead(struct import *im, int64_t conv, const struct convo_msg_fields *m)
+derive_contacts(char **email, char **phone, const struct import *im,
+    const struct convo_msg_fields *m)
 {
-	char *email = NULL, *phone = NULL;
+	static const char hidden_email[] = "[email]", hidden_phone[] = "[phone]";
 	int rc;
 
-	rc = rules_find_contacts(&email, &phone, im->opt->rules, m->text,
+	*email = *phone = NULL;
+	if (im->opt->rules == NULL || m->role != CONVO_ROLE_USER ||
+	    m->click_type != NULL || m->text == NULL)
+		return 0;
+	rc = rules_find_contacts(email, phone, im->opt->rules, m->text,
 	    m->text_len);
-	if (rc == 0 && (email != NULL || phone != NULL))
-		rc = store_import_lead(im->si, conv, m->ts, NULL,
-		    email && im->opt->redact ? "[email]" : email,
-		    phone && im->opt->redact ? "[phone]" : phone, 1);
+	if (rc != 0 || !im->opt->redact)
+		return rc;
+	if (*email != NULL) {
+		free(*email);
+		if ((*email = strdup(hidden_email)) == NULL)
+			return CONVO_ENOMEM;
+	}
+	if (*phone != NULL) {
+		free(*phone);
+		if ((*phone = strdup(hidden_phone)) == NULL)
+			return CONVO_ENOMEM;
+	}
+	return 0;
+}
+
+/* Queues a message with its derived signals and, maybe, redacted text. */
+static int
+put_message(struct import *im, struct import_item *it)
+{
+	const struct convo_rules *rules = im->opt->rules;
+	struct convo_msg_fields *m = &it->rec.msg;
+	char *redacted = NULL, *email, *phone;
+	int rc;
+
+	derive(it, rules);
+	if ((rc = derive_contacts(&email, &phone, im, m)) != 0)
+		goto out;
+	it->email = email;
+	it->phone = phone;
+	if (im->opt->redact && rules != NULL && m->text != NULL) {
+		if ((redacted = convo_rules_redact(rules, m->text,
+		    m->text_len)) == NULL) {
+			rc = CONVO_ENOMEM;
+			goto out;
+		}
+		m->text = redacted;
+		m->text_len = strlen(redacted);
+	}
+	it->key = message_key(m, m->text);
+	rc = import_queue_put(im->q, it);
+out:
+	free(redacted);
 	free(email);
 	free(phone);
 	return rc;
-}
-
-static int
-import_msg(struct import *im, int64_t conv, const struct convo_rec *rec)
-{
-	const struct convo_rules *rules = im->opt->rules;
-	const struct convo_msg_fields *m = &rec->msg;
-	struct store_msg sm;
-	char *redacted = NULL;
-	int64_t id;
-	int rc, is_new;
-
-	memset(&sm, 0, sizeof(sm));
-	sm.m = m;
-	sm.text = m->text;
-	derive(&sm, rules);
-	if (im->opt->redact && rules != NULL && m->text != NULL) {
-		if ((redacted = convo_rules_redact(rules, m->text,
-		    m->text_len)) == NULL)
-			return CONVO_ENOMEM;
-		sm.text = redacted;
-	}
-	sm.key = message_key(m, sm.text);
-	rc = store_import_msg(&id, &is_new, im->si, conv, &sm);
-	free(redacted);
-	if (rc == 0 && is_new && rules != NULL && m->role == CONVO_ROLE_USER &&
-	    m->click_type == NULL && m->text != NULL)
-		rc = derive_lead(im, conv, m);
-	return rc;
-}
-
-static int
-store_rec(struct import *im, const struct convo_rec *rec)
-{
-	int64_t conv;
-	int rc;
-
-	if ((rc = store_import_conv(&conv, im->si, rec)) != 0)
-		return rc;
-	switch (rec->kind) {
-	case CONVO_REC_CONV:
-		return 0;
-	case CONVO_REC_MSG:
-		return import_msg(im, conv, rec);
-	case CONVO_REC_LEAD:
-		return store_import_lead(im->si, conv, rec->ts, rec->lead_name,
-		    rec->lead_email, rec->lead_phone, 0);
-	case CONVO_REC_VARIABLE:
-		return store_import_event(im->si, conv, rec);
-	default:
-		if (rec->ts == CONVO_TIME_NONE)
-			return CONVO_EINTERNAL;
-		return store_import_event(im->si, conv, rec);
-	}
 }
 
 /* Sources are lower case (model.md): "Web_Widget" is web_widget. */
@@ -164,21 +159,80 @@ static int
 sink(void *ctx, const struct convo_rec *rec)
 {
 	struct import *im = ctx;
-	struct convo_rec lowered;
+	struct import_item it;
+	char *lowered = NULL;
 	int rc;
 
 	if (++im->n_records % PROGRESS_EVERY == 0 && im->opt->progress)
 		im->opt->progress(im->opt->progress_ctx, im->name,
 		    reader_bytes(im->rd));
-	if (rec->source == NULL || strpbrk(rec->source,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL)
-		return store_rec(im, rec);
-	lowered = *rec;
-	if ((lowered.source = lower_dup(rec->source)) == NULL)
-		return CONVO_ENOMEM;
-	rc = store_rec(im, &lowered);
-	free((char *)lowered.source);
+	memset(&it, 0, sizeof(it));
+	it.rec = *rec;
+	if (rec->source != NULL && strpbrk(rec->source,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL) {
+		if ((lowered = lower_dup(rec->source)) == NULL)
+			return CONVO_ENOMEM;
+		it.rec.source = lowered;
+	}
+	if (rec->kind == CONVO_REC_MSG)
+		rc = put_message(im, &it);
+	else
+		rc = import_queue_put(im->q, &it);
+	free(lowered);
 	return rc;
+}
+
+/*
+ * The storing side.
+ */
+
+static int
+store_message(struct import *im, int64_t conv, const struct import_item *it)
+{
+	const struct convo_msg_fields *m = &it->rec.msg;
+	struct store_msg sm;
+	int64_t id;
+	int rc, is_new;
+
+	sm.m = m;
+	sm.text = m->text;
+	sm.key = it->key;
+	sm.fallback = it->fallback;
+	sm.fallback_derived = it->fallback_derived;
+	sm.handover = it->handover;
+	sm.handover_derived = it->handover_derived;
+	rc = store_import_msg(&id, &is_new, im->si, conv, &sm);
+	if (rc == 0 && is_new && (it->email != NULL || it->phone != NULL))
+		rc = store_import_lead(im->si, conv, m->ts, NULL, it->email,
+		    it->phone, 1);
+	return rc;
+}
+
+static int
+store_item(void *ctx, const struct import_item *it)
+{
+	struct import *im = ctx;
+	const struct convo_rec *rec = &it->rec;
+	int64_t conv;
+	int rc;
+
+	if ((rc = store_import_conv(&conv, im->si, rec)) != 0)
+		return rc;
+	switch (rec->kind) {
+	case CONVO_REC_CONV:
+		return 0;
+	case CONVO_REC_MSG:
+		return store_message(im, conv, it);
+	case CONVO_REC_LEAD:
+		return store_import_lead(im->si, conv, rec->ts, rec->lead_name,
+		    rec->lead_email, rec->lead_phone, 0);
+	case CONVO_REC_VARIABLE:
+		return store_import_event(im->si, conv, rec);
+	default:
+		if (rec->ts == CONVO_TIME_NONE)
+			return CONVO_EINTERNAL;
+		return store_import_event(im->si, conv, rec);
+	}
 }
 
 static void
@@ -216,12 +270,70 @@ choose_format(enum convo_format *fmt, struct reader *rd, const char *name,
 	return 0;
 }
 
+/* The parsing thread: the parse, then the last word to the queue. */
+struct parse_job {
+	struct parser *p;
+	enum convo_format fmt;
+	struct import_queue *q;
+	int skip_bad;
+	int rc;
+};
+
+/* Without --skip-bad, a parse error ends the file; with it, not. */
+static int
+parse(struct parse_job *job)
+{
+	int rc = parse_run(job->p, job->fmt);
+
+	if (rc == CONVO_EDATA && job->skip_bad)
+		rc = 0;
+	return import_queue_close(job->q, rc);
+}
+
+static void *
+parse_main(void *arg)
+{
+	struct parse_job *job = arg;
+
+	job->rc = parse(job);
+	return NULL;
+}
+
+/*
+ * Parses in a second thread while this one stores (see import_queue.c),
+ * or, with opt->threads 0 or no thread to be had, both in turn.
+ */
+static int
+parse_and_store(struct import *im, struct parse_job *job)
+{
+	pthread_t thread;
+	int rc;
+
+	if (im->opt->threads > 0) {
+		rc = import_queue_new(&im->q, 1, store_item, im);
+		job->q = im->q;
+		if (rc == 0 && pthread_create(&thread, NULL, parse_main,
+		    job) == 0) {
+			rc = import_queue_drain(im->q);
+			pthread_join(thread, NULL);
+			return rc != 0 ? rc : job->rc;
+		}
+		import_queue_free(im->q);
+		im->q = NULL;
+	}
+	if ((rc = import_queue_new(&im->q, 0, store_item, im)) != 0)
+		return rc;
+	job->q = im->q;
+	return parse(job);
+}
+
 /* Parses and stores inside the transaction; returns the parse status. */
 static int
 run(struct convo_import_result *res, struct import *im, struct reader *rd,
     enum convo_format fmt)
 {
 	const struct convo_import_options *opt = im->opt;
+	struct parse_job job;
 	struct parser p;
 	char sha[65];
 	int rc;
@@ -238,12 +350,16 @@ run(struct convo_import_result *res, struct import *im, struct reader *rd,
 	p.diag = opt->diag;
 	p.diag_ctx = opt->diag_ctx;
 	p.opt = opt;
-	rc = parse_run(&p, fmt);
+	memset(&job, 0, sizeof(job));
+	job.p = &p;
+	job.fmt = fmt;
+	job.skip_bad = opt->skip_bad;
+	rc = parse_and_store(im, &job);
+	import_queue_free(im->q);
+	im->q = NULL;
 	res->records = p.n_records;
 	res->skipped = p.n_bad;
 	res->bytes = reader_bytes(rd);
-	if (rc == CONVO_EDATA && opt->skip_bad)
-		rc = 0;
 	if (rc != 0)
 		return rc;
 	reader_sha256_hex(rd, sha);
@@ -269,7 +385,7 @@ convo_import_file(struct convo_import_result *out, struct convo_store *st,
 	im.opt = opt;
 	im.rd = rd;
 	im.name = name;
-	if ((rc = store_begin(st)) != 0)
+	if ((rc = store_begin_import(st)) != 0)
 		goto done;
 	rc = store_import_begin(&im.si, st, name, opt->now);
 	if (rc == 0)
@@ -277,8 +393,7 @@ convo_import_file(struct convo_import_result *out, struct convo_store *st,
 	store_import_free(im.si);
 	if (rc == 0 && !opt->dry_run)
 		rc = store_commit(st);
-	else
-		store_rollback(st);
+	store_end_import(st);
 	if (rc == 0 && out->skipped > 0)
 		rc = CONVO_EDATA;
 done:

@@ -49,8 +49,9 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b);
 
 /*
- * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL
- * and control characters other than tab and newline replaced by U+FFFD;
+ * escape.c: appends s (n bytes, may be NULL) to b with invalid UTF-8, NUL,
+ * control characters other than tab and newline (C1 too), U+2028, U+2029
+ * and the bidi embeddings, overrides and isolates replaced by U+FFFD;
  * esc_html() also writes & < > " ' as entities, so its output is safe in
  * HTML text and in quoted attribute values.  Return as buf_add().
  */
@@ -63,6 +64,8 @@ int esc_html(struct buf *b, const char *s, size_t n);
  */
 int esc_json(struct buf *b, const char *s, size_t n);
 int esc_markdown(struct buf *b, const char *s, size_t n);
+/* esc_text() with tab and LF made spaces: text kept on one line. */
+int esc_line(struct buf *b, const char *s, size_t n);
 
 /*
  * MIME (RFC 2045, 2047), in escape.c.  mime_qp() appends s as
@@ -206,6 +209,14 @@ void reader_sha256_hex(struct reader *r, char hex[65]);
 
 /* Checks UTF-8: returns 0, or the 1-based byte offset of the first bad byte. */
 size_t utf8_check(const char *s, size_t len);
+/*
+ * In escape.c: the length of the character at s[0..n), valid UTF-8, when
+ * it is one that moves or hides text, else 0: a C1 control (U+0080 to
+ * U+009F, NEL and CSI among them), the line and paragraph separators
+ * (U+2028, U+2029), a bidi embedding or override (U+202A to U+202E) or
+ * isolate (U+2066 to U+2069).
+ */
+size_t utf8_disguise(const char *s, size_t n);
 /*
  * The bytes at the end of s (0 to 3) that start a UTF-8 sequence which
  * len cuts short, for checking a stream chunk by chunk: the caller holds
@@ -354,8 +365,12 @@ const char *feedback_name(enum convo_feedback f);
  *
  * Error handling: after parse_error(), a parser returns CONVO_EDATA unless
  * p->skip_bad is set, in which case it moves on to the next record (the
- * next line, row, array element or message) and carries on.  A sink error
- * (non-zero return) is returned at once and ends the parse.
+ * next line, row, array element or message) and carries on.  With
+ * skip_bad, a parser that skips a unit larger than a record (a whole
+ * conversation document) hands on nothing of it; without, what came
+ * before the error may have been handed on, and the caller discards it
+ * all (the importer rolls the file back).  A sink error (non-zero
+ * return) is returned at once and ends the parse.
  */
 struct parser {
 	struct reader *rd;
@@ -463,6 +478,15 @@ int rules_is_handover(const struct convo_rules *r, const char *text,
 int rules_is_operator(const struct convo_rules *r, const char *text,
     size_t len);
 /*
+ * The handover a user message carries once imported: the stated one,
+ * else what the rules derive from its click or text (r may be NULL);
+ * CONVO_HANDOVER_NONE for other roles.  The adapters ask it so that a
+ * platform's own handover signal after such a message adds no second
+ * request.
+ */
+enum convo_handover rules_handover_of(const struct convo_rules *r,
+    const struct convo_msg_fields *m);
+/*
  * Finds the first e-mail address and phone number in text; each out
  * string is malloc'd (the caller frees) or NULL when there is none.
  */
@@ -470,10 +494,49 @@ int rules_find_contacts(char **email, char **phone,
     const struct convo_rules *r, const char *text, size_t len);
 
 /*
+ * import_queue.c: the records of one import between the parser and the
+ * store: the parsing side puts items (copied, strings and all), the
+ * storing side gets them in the same order through store, either in a
+ * thread of its own (import_queue_drain()) or, unthreaded, from inside
+ * import_queue_put() whenever a batch is full.
+ */
+struct import_item {
+	struct convo_rec rec;	/* MSG: msg.text is the text to store */
+	/* MSG: what the rules derived, on the parsing side. */
+	uint64_t key;		/* identity hash (see import.c) */
+	int fallback;		/* 0 or 1 */
+	int fallback_derived;	/* 1: the rules decided fallback */
+	enum convo_handover handover;
+	int handover_derived;	/* 1: the rules found the handover */
+	const char *email;	/* a contact the visitor typed, or NULL */
+	const char *phone;
+};
+typedef int (*import_store_fn)(void *ctx, const struct import_item *it);
+struct import_queue;
+
+int import_queue_new(struct import_queue **out, int threaded,
+    import_store_fn store, void *ctx);
+void import_queue_free(struct import_queue *q);
+/*
+ * Parsing side: copies it into the queue.  Returns what storing failed
+ * with, if it did: then the parse must stop.
+ */
+int import_queue_put(struct import_queue *q, const struct import_item *it);
+/*
+ * Parsing side, last: status 0 hands on what is left; any other status
+ * (the parse failed, and the import will be rolled back) lets the
+ * storing side stop at once.  Returns status, else a storing failure.
+ */
+int import_queue_close(struct import_queue *q, int status);
+/* Storing side, threaded: stores until the queue is closed and empty. */
+int import_queue_drain(struct import_queue *q);
+
+/*
  * store_write.c: the writes of one import, all inside one transaction
- * that the caller opens with store_begin() and ends with store_commit()
- * or store_rollback().  Conversations are found by id and source; the
- * rollups of every conversation the import touched are recomputed by
+ * that the caller opens with store_begin_import() and ends with
+ * store_commit() (or not) and then store_end_import(), which rolls back
+ * what was not committed.  Conversations are found by id and source; the
+ * rollups of every conversation the import changed are computed by
  * store_import_finish().
  */
 struct store_import;
@@ -481,6 +544,9 @@ struct store_import;
 int store_begin(struct convo_store *st);
 int store_commit(struct convo_store *st);
 void store_rollback(struct convo_store *st);
+/* BEGIN IMMEDIATE with foreign keys off; store_end_import() restores. */
+int store_begin_import(struct convo_store *st);
+void store_end_import(struct convo_store *st);
 
 /* Prepares the statements and adds the import log row. */
 int store_import_begin(struct store_import **out, struct convo_store *st,
@@ -552,6 +618,7 @@ struct sha256 {
 	uint64_t n;
 	unsigned char block[64];
 	size_t used;
+	int fast;	/* the processor's SHA instructions are used */
 };
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);
@@ -590,6 +657,18 @@ void strmap_init(struct strmap *m);
 void strmap_release(struct strmap *m, void (*free_value)(void *));
 void *strmap_get(const struct strmap *m, const char *key);
 int strmap_put(struct strmap *m, const char *key, void *value);
+
+/*
+ * normalize.c: message text as convo-stats groups it (top_questions,
+ * top_not_understood): letters folded to lower case, every run of white
+ * space made one space, white space and punctuation cut at both ends.
+ * text_normalize() writes the normalized form of s (n bytes) into out (n
+ * bytes at least) and returns its length, 0 when nothing is left.
+ * text_key() is hash64(HASH64_INIT, ...) of that form, 1 for a hash of 0,
+ * and 0 when nothing is left: the store's conversation.opening_key.
+ */
+size_t text_normalize(char *out, const unsigned char *s, size_t n);
+uint64_t text_key(const unsigned char *s, size_t n);
 
 /* 64-bit FNV-1a, used for message identity keys. */
 uint64_t hash64(uint64_t h, const void *p, size_t n);

@@ -652,6 +652,45 @@ read_usage(const struct json_ctx *c, const cJSON *obj, struct convo_usage *u)
 	return 0;
 }
 
+/*
+ * Whether a message object has no member but those most messages have
+ * (and those of the event it may be part of), so that looking up the
+ * others, a dozen strcmp() walks over its members, can be skipped.
+ */
+static int
+plain_message(const cJSON *obj)
+{
+	const cJSON *v;
+	const char *k;
+
+	cJSON_ArrayForEach(v, obj) {
+		if ((k = v->string) == NULL)
+			return 0;
+		switch (k[0]) {
+		case 't':
+			if (strcmp(k, "ts") && strcmp(k, "text") &&
+			    strcmp(k, "type"))
+				return 0;
+			break;
+		case 'r':
+			if (strcmp(k, "role"))
+				return 0;
+			break;
+		case 'c':
+			if (strcmp(k, "conversation"))
+				return 0;
+			break;
+		case 's':
+			if (strcmp(k, "source"))
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 json_msg(const struct json_ctx *c, struct convo_msg_fields *m,
     const cJSON *obj)
@@ -660,8 +699,16 @@ json_msg(const struct json_ctx *c, struct convo_msg_fields *m,
 		return CONVO_EDATA;
 	if (m->ts == CONVO_TIME_NONE)
 		return json_fail(c, "missing '%sts'", c->prefix);
-	if (read_role(c, obj, &m->role) != 0 ||
-	    read_strings(c, obj, msg_strings, m) != 0 ||
+	if (read_role(c, obj, &m->role) != 0)
+		return CONVO_EDATA;
+	if (plain_message(obj)) {
+		if (json_text(c, obj, "text", &m->text, NULL) != 0)
+			return CONVO_EDATA;
+		if (m->text != NULL)
+			m->text_len = strlen(m->text);
+		return 0;
+	}
+	if (read_strings(c, obj, msg_strings, m) != 0 ||
 	    read_object(c, obj, "click", click_fields, m) != 0 ||
 	    read_object(c, obj, "media", media_fields, m) != 0 ||
 	    read_bool(c, obj, "fallback", &m->fallback) != 0 ||
@@ -785,6 +832,27 @@ read_array(const struct json_ctx *c, const cJSON *obj, const char *name,
 	return 0;
 }
 
+/*
+ * Writes "name[i]." into path (32 bytes), the prefix of what diagnostics
+ * name inside an array element.  (Once per message: snprintf() took as
+ * long as reading the message's fields.)
+ */
+static void
+element_path(char path[32], const char *name, int i)
+{
+	char digits[12];
+	size_t n = strlen(name), d = 0;
+
+	do
+		digits[d++] = (char)('0' + i % 10);
+	while ((i /= 10) > 0 && d < sizeof(digits));
+	memcpy(path, name, n);
+	path[n++] = '[';
+	while (d > 0)
+		path[n++] = digits[--d];
+	memcpy(path + n, "].", 3);
+}
+
 static int
 walk_messages(struct json_ctx *c, const cJSON *obj)
 {
@@ -799,7 +867,7 @@ walk_messages(struct json_ctx *c, const cJSON *obj)
 		if (!cJSON_IsObject(m))
 			return json_fail(c, "'messages[%d]' is not an object",
 			    i);
-		snprintf(path, sizeof(path), "messages[%d].", i++);
+		element_path(path, "messages", i++);
 		c->prefix = path;
 		json_rec_init(c, &rec, CONVO_REC_MSG);
 		rc = json_msg(c, &rec.msg, m);
@@ -826,7 +894,7 @@ walk_leads(struct json_ctx *c, const cJSON *obj)
 	cJSON_ArrayForEach(l, leads) {
 		if (!cJSON_IsObject(l))
 			return json_fail(c, "'leads[%d]' is not an object", i);
-		snprintf(path, sizeof(path), "leads[%d].", i++);
+		element_path(path, "leads", i++);
 		c->prefix = path;
 		json_rec_init(c, &rec, CONVO_REC_LEAD);
 		rc = json_lead(c, &rec, l);
@@ -910,10 +978,16 @@ json_conversation(struct json_ctx *c, const cJSON *obj)
 	if (!cJSON_IsObject(obj))
 		return json_fail(c, "expected a conversation object, found %s",
 		    json_type_name(obj));
-	/* Check everything first: a bad conversation hands on nothing. */
-	c->emit = 0;
-	if ((rc = walk(c, obj)) != 0)
-		return rc;
+	/*
+	 * With skip_bad, everything is checked first: a bad conversation
+	 * hands on nothing.  Without, its first error ends the import and
+	 * undoes what it handed on, so one walk does.
+	 */
+	if (c->p->skip_bad) {
+		c->emit = 0;
+		if ((rc = walk(c, obj)) != 0)
+			return rc;
+	}
 	c->emit = 1;
 	return walk(c, obj);
 }

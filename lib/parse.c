@@ -157,22 +157,32 @@ feedback_name(enum convo_feedback f)
 	return (size_t)f < NELEM(feedback_names) ? feedback_names[f] : "";
 }
 
+/*
+ * A diagnostic quotes the input, which may hold anything valid UTF-8
+ * allows: it is handed on as one line of clean text (esc_line()), so that
+ * no terminal escape, RLO or line end reaches the terminal or forges a
+ * line; a message cut short ends in U+FFFD rather than half a character.
+ */
 static void
 report(struct parser *p, enum convo_severity sev, long line, long col,
     const char *fmt, va_list ap)
 {
 	struct convo_diag d;
+	struct buf clean;
 	char msg[512];
 
 	if (p->diag == NULL)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_init(&clean, 4 * sizeof(msg));
 	d.file = p->file;
 	d.line = line;
 	d.col = col;
 	d.severity = sev;
-	d.message = msg;
+	d.message = esc_line(&clean, msg, strlen(msg)) == 0 && clean.data ?
+	    clean.data : "out of memory";
 	p->diag(p->diag_ctx, &d);
+	buf_release(&clean);
 }
 
 int
@@ -198,9 +208,38 @@ parse_warning(struct parser *p, long line, long col, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Whether id holds a control character (C0, DEL, C1): an id is what a
+ * command line, convo-list --ids and a pipe pass around, and one with a
+ * line end or an escape could be neither typed nor read back.
+ */
+static int
+bad_id(const char *id)
+{
+	const unsigned char *u = (const unsigned char *)id;
+
+	for (; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f || (*u == 0xc2 && u[1] >= 0x80 &&
+		    u[1] < 0xa0))
+			return 1;
+	return 0;
+}
+
 int
 parse_emit(struct parser *p, const struct convo_rec *rec)
 {
+	size_t n;
+
+	if (rec->conv_id != NULL && bad_id(rec->conv_id)) {
+		/* Quoted up to 40 bytes, cut at a character. */
+		n = strnlen(rec->conv_id, 41);
+		if (n > 40)
+			for (n = 40; n > 0 &&
+			    ((unsigned char)rec->conv_id[n] & 0xc0) == 0x80; n--)
+				;
+		return parse_error(p, rec->line, 0, "control character in the "
+		    "conversation id '%.*s'", (int)n, rec->conv_id);
+	}
 	p->n_records++;
 	return p->sink(p->sink_ctx, rec);
 }

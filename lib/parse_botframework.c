@@ -38,6 +38,8 @@ struct bconv {
 	int user_set;		/* a CONV record named the user */
 	int bot_set;		/* and the assistant */
 	int handover;		/* a handover was handed on */
+	int asked;		/* a user message carries one */
+	int turn_handover;	/* one since the user's last message */
 	int64_t last_ts;
 	struct action *act;	/* pending buttons */
 	size_t n_act;
@@ -529,6 +531,10 @@ message(struct bf *b, struct bconv *bc, const struct act *a, long line)
 	if ((rc = parse_emit(b->p, &rec)) != 0)
 		return rc;
 	if (a->role == CONVO_ROLE_USER) {
+		/* The rules' handover is the turn's: a handoff adds none. */
+		bc->turn_handover = rules_handover_of(b->p->opt->rules,
+		    &rec.msg) != CONVO_HANDOVER_NONE;
+		bc->asked |= bc->turn_handover;
 		actions_clear(bc);
 		return 0;
 	}
@@ -542,7 +548,7 @@ handover(struct bf *b, struct bconv *bc, int64_t ts, long line)
 {
 	struct convo_rec rec;
 
-	bc->handover = 1;
+	bc->handover = bc->turn_handover = 1;
 	rec_for(bc, &rec, CONVO_REC_HANDOVER, line, ts);
 	rec.handover = CONVO_HANDOVER_DIRECT;
 	return parse_emit(b->p, &rec);
@@ -593,7 +599,7 @@ session_info(struct bf *b, struct bconv *bc, const struct act *a, long line,
 	if ((rc = parse_emit(b->p, &rec)) != 0)
 		return rc;
 	if (outcome != NULL && (strcmp(outcome, "Escalated") == 0 ||
-	    strcmp(outcome, "HandOff") == 0) && !bc->handover &&
+	    strcmp(outcome, "HandOff") == 0) && !bc->handover && !bc->asked &&
 	    rec.conv.ended_at != CONVO_TIME_NONE)
 		return handover(b, bc, rec.conv.ended_at, line);
 	return 0;
@@ -680,8 +686,9 @@ apply(struct bf *b, struct bconv *bc, const struct act *a, long line,
 		bc->last_ts = a->ts;
 	if (strcmp(a->type, "message") == 0)
 		return message(b, bc, a, line);
-	if (is_handoff(a) && when(bc, a) != CONVO_TIME_NONE)
-		return handover(b, bc, when(bc, a), line);
+	if (is_handoff(a))
+		return bc->turn_handover || when(bc, a) == CONVO_TIME_NONE ? 0 :
+		    handover(b, bc, when(bc, a), line);
 	if (strcmp(a->type, "trace") == 0 && a->value_type != NULL &&
 	    strcmp(a->value_type, "SessionInfo") == 0)
 		return session_info(b, bc, a, line, c);

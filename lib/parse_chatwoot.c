@@ -28,6 +28,7 @@
 struct cconv {
 	int bot_seen;		/* an assistant message came */
 	int handover;		/* a handover was handed on */
+	int asked;		/* a user message carries one */
 	int bot_named;		/* a CONV record named the assistant */
 	int user_named;		/* and the contact */
 };
@@ -313,6 +314,8 @@ before_msg(struct cw *w, struct cconv *cc, const struct cmsg *m,
 	if (m->role != CONVO_ROLE_AGENT || !cc->bot_seen || cc->handover)
 		return 0;
 	cc->handover = 1;
+	if (cc->asked)
+		return 0;	/* the agent answers that request */
 	rec_for(w, &rec, CONVO_REC_HANDOVER, m->ts, c);
 	rec.handover = CONVO_HANDOVER_DIRECT;
 	return parse_emit(w->p, &rec);
@@ -364,6 +367,8 @@ message(struct cw *w, const struct cmsg *m, const struct json_ctx *c)
 		return 0;	/* nothing to show */
 	if (m->role == CONVO_ROLE_ASSISTANT)
 		cc->bot_seen = 1;
+	cc->asked |= rules_handover_of(w->p->opt->rules, &rec.msg) !=
+	    CONVO_HANDOVER_NONE;
 	return parse_emit(w->p, &rec);
 }
 

@@ -113,6 +113,8 @@ struct csv {
 	long row_line;		/* where the current row started */
 	size_t row_bytes;	/* bytes of the current row so far */
 	int in_row;		/* a row spans into the next line */
+	int skipping;		/* the row passed the ceiling: to its end */
+	int skip_quoted;	/* ... and is inside a quoted field */
 	char *prev_id;		/* the previous row's conversation */
 	char *prev_source;
 	char *lead[3];		/* the lead last emitted in it */
@@ -386,6 +388,7 @@ static int
 keep_as_variable(struct csv *c, size_t i, const char *why)
 {
 	struct column *col = &c->cols[i];
+	char buf[MAX_SHOWN + 4];
 
 	col->var = col->name;
 	if (strncasecmp(col->name, "variables", 9) == 0 &&
@@ -395,7 +398,7 @@ keep_as_variable(struct csv *c, size_t i, const char *why)
 		return 0;
 	}
 	return parse_warning(c->p, c->row_line, 0,
-	    "%s column '%s' kept as a variable", why, col->name);
+	    "%s column '%s' kept as a variable", why, shown(buf, col->name));
 }
 
 /* Names column i from its header cell and finds what it holds. */
@@ -892,20 +895,70 @@ hand_row(struct csv *c)
 	return rc;
 }
 
+/*
+ * A line of a row that passed the ceiling, which libcsv would hold whole:
+ * only its quotes are followed, to find where the row ends.  Returns
+ * whether it ends on this line.
+ */
+static int
+skip_line(struct csv *c, const char *s, size_t len)
+{
+	char delim = (char)csv_get_delim(&c->cp);
+	int start = 0;		/* at a field's start, blanks aside */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (c->skip_quoted) {
+			if (s[i] != '"')
+				continue;
+			if (i + 1 < len && s[i + 1] == '"')
+				i++;
+			else
+				c->skip_quoted = 0;
+		} else if (s[i] == delim)
+			start = 1;
+		else if (s[i] == '"' && start)
+			c->skip_quoted = 1;
+		else if (s[i] != ' ')
+			start = 0;
+	}
+	return !c->skip_quoted;
+}
+
+/*
+ * A row over the ceiling is reported once.  Spanning lines, it is in a
+ * quoted field: its other lines are skipped, not read as rows.
+ */
+static int
+too_long(struct csv *c, const char *line, size_t len)
+{
+	int quoted = c->in_row;
+
+	drop_row(c);
+	if (quoted) {
+		c->skip_quoted = 1;
+		c->skipping = !skip_line(c, line, len);
+		c->in_row = c->skipping;
+	}
+	return parse_error(c->p, c->row_line, 0, "row longer than 8 MiB");
+}
+
 static int
 feed_line(struct csv *c, const char *line, size_t len)
 {
 	int rc;
 
+	if (c->skipping) {
+		if (skip_line(c, line, len))
+			c->skipping = c->in_row = 0;
+		return 0;
+	}
 	if (!c->in_row) {
 		c->row_line = reader_lineno(c->p->rd);
 		c->row_bytes = 0;
 	}
-	if (len + 1 > CONVO_MAX_RECORD - c->row_bytes) {
-		drop_row(c);
-		return parse_error(c->p, c->row_line, 0,
-		    "row longer than 8 MiB");
-	}
+	if (len + 1 > CONVO_MAX_RECORD - c->row_bytes)
+		return too_long(c, line, len);
 	c->row_bytes += len + 1;
 	if ((rc = feed(c, line, len)) != 0 || (rc = feed(c, "\n", 1)) != 0) {
 		drop_row(c);

@@ -409,29 +409,6 @@ take_source(struct sender *s, const char *channel)
 	return s->source != NULL ? 0 : CONVO_ENOMEM;
 }
 
-/*
- * Whether the importer's rules will find a handover in the user message
- * m, as lib/import.c derives it: a click titled or sending words of the
- * operator rules, or typed words of the handover rules.  Such a message
- * is the handover of its turn, so the handover action after it adds
- * none.
- */
-static int
-rules_find_handover(const struct rasa *r, const struct convo_msg_fields *m)
-{
-	const struct convo_rules *rules = r->p->opt->rules;
-
-	if (rules == NULL)
-		return 0;
-	if (m->click_type != NULL)
-		return (m->click_title != NULL && rules_is_operator(rules,
-		    m->click_title, strlen(m->click_title))) ||
-		    (m->click_target != NULL && rules_is_operator(rules,
-		    m->click_target, strlen(m->click_target)));
-	return m->text != NULL && rules_is_handover(rules, m->text,
-	    m->text_len);
-}
-
 static int
 ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
     const cJSON *ev, int64_t ts)
@@ -468,7 +445,8 @@ ev_user(struct rasa *r, struct sender *s, const struct json_ctx *c,
 	if (is_payload(text))
 		take_click(&rec.msg, s);
 	s->turn_click = rec.msg.click_type != NULL;
-	s->turn_derived = rules_find_handover(r, &rec.msg);
+	s->turn_derived = rules_handover_of(r->p->opt->rules, &rec.msg) !=
+	    CONVO_HANDOVER_NONE;
 	rc = parse_emit(r->p, &rec);
 	buttons_clear(s);
 	return rc;

@@ -416,17 +416,20 @@ cut_thread(struct text *t)
 	t->emitted = 0;
 }
 
-/* A message line: the one before is complete, this one begins. */
+/*
+ * A message line: the one before is complete, this one begins, even
+ * when the one before was bad (it is reported; --skip-bad goes on).
+ */
 static int
 begin_message(struct text *t)
 {
 	long lineno = reader_lineno(t->p->rd);
 	const char *l = t->line;
 	char name[65];
-	int rc;
+	int rc, bad;
 
-	if ((rc = finish_message(t)) != 0)
-		return rc;
+	if ((bad = finish_message(t)) != 0 && bad != CONVO_EDATA)
+		return bad;
 	t->in_header = 0;
 	t->pending = -1;
 	t->msg_line = lineno;
@@ -443,7 +446,7 @@ begin_message(struct text *t)
 	    (size_t)group_len(t, G_TEXT))) != 0)
 		return rc;
 	t->pending = 1;
-	return 0;
+	return bad;
 }
 
 /* A line that continues the message above. */
@@ -550,13 +553,17 @@ begins_conversation(struct text *t, const char *line, size_t len)
 	}
 }
 
-/* Ends the conversation; the next one keeps source, bot and date. */
+/*
+ * Ends the conversation; the next one keeps source, bot and date.  It
+ * begins even when the last message was bad, so that --skip-bad reads it.
+ */
 static int
 next_conversation(struct text *t)
 {
 	int rc;
 
-	if ((rc = finish_message(t)) != 0)
+	rc = finish_message(t);
+	if (rc != 0 && rc != CONVO_EDATA)
 		return rc;
 	free(t->id);
 	free(t->user);
@@ -567,7 +574,7 @@ next_conversation(struct text *t)
 	t->in_header = 1;
 	t->head_line = 0;
 	t->emitted = 0;
-	return 0;
+	return rc;
 }
 
 /* A line before the first message of a conversation. */
@@ -592,17 +599,20 @@ static int
 take_line(struct text *t, const char *line, size_t len)
 {
 	long lineno = reader_lineno(t->p->rd);
-	int rc;
+	int rc, bad = 0;
 
 	t->line = line;
 	if (match(t, t->re_msg, line, len))
 		return begin_message(t);
-	if (!t->in_header && begins_conversation(t, line, len) &&
-	    (rc = next_conversation(t)) != 0)
-		return rc;
+	if (!t->in_header && begins_conversation(t, line, len)) {
+		/* A bad last message does not cost the next header. */
+		if ((bad = next_conversation(t)) != 0 && bad != CONVO_EDATA)
+			return bad;
+	}
 	if (!t->in_header)
 		return continue_message(t, line, len);
-	return header_line(t, line, len, lineno);
+	rc = header_line(t, line, len, lineno);
+	return rc != 0 ? rc : bad;
 }
 
 /* A header block with no message after it: say so, store nothing. */

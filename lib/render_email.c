@@ -13,6 +13,7 @@
  * quoted-printable body, which never has "=_".
  */
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "internal.h"
@@ -134,11 +135,35 @@ addresses(struct buf *b, const char *name, const char *list)
 	}
 }
 
+/*
+ * The name for address among the leads: the first lead with that
+ * address and a name (a lead derived from the visitor's text has none,
+ * a stated one of the same visitor often has), or NULL.
+ */
+static const char *
+lead_name(const struct convo_transcript *const *t, size_t n,
+    const char *address)
+{
+	const struct convo_transcript_lead *l;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < t[i]->n_leads; k++) {
+			l = &t[i]->leads[k];
+			if (l->email != NULL && l->name != NULL &&
+			    *l->name != '\0' && strcasecmp(l->email,
+			    address) == 0)
+				return l->name;
+		}
+	return NULL;
+}
+
 /* The first lead with a plain e-mail address, as "Name <address>". */
 static int
 lead_to(struct buf *b, const struct convo_transcript *const *t, size_t n)
 {
 	const struct convo_transcript_lead *l;
+	const char *name;
 	size_t i, k;
 	int rc;
 
@@ -148,10 +173,10 @@ lead_to(struct buf *b, const struct convo_transcript *const *t, size_t n)
 			if (l->email == NULL ||
 			    addr_check(l->email, strlen(l->email)) != NULL)
 				continue;
-			if ((rc = buf_adds(b, "To: ")) != 0 || (l->name != NULL &&
-			    ((rc = mime_header_phrase(b, l->name,
-			    strlen(l->name), 4)) != 0 ||
-			    (rc = buf_addc(b, ' ')) != 0)))
+			name = lead_name(t, n, l->email);
+			if ((rc = buf_adds(b, "To: ")) != 0 || (name != NULL &&
+			    ((rc = mime_header_phrase(b, name, strlen(name),
+			    4)) != 0 || (rc = buf_addc(b, ' ')) != 0)))
 				return rc;
 			return buf_printf(b, "<%s>\r\n", l->email);
 		}

@@ -36,7 +36,7 @@ static const char style[] =
 "text-align:center}\n"
 ".who{font-weight:600;font-size:12px}\n"
 "time{color:#667;font-size:12px;margin-left:6px}\n"
-".body p{margin:4px 0}\n"
+".body p,.para{margin:4px 0}\n"
 ".body ul,.body ol{margin:4px 0;padding-left:22px}\n"
 ".extra{font-style:italic;color:#445}\n"
 "table{border-collapse:collapse;width:100%;margin:0 0 12px}\n"
@@ -64,13 +64,16 @@ block(enum tr_line k, int open)
 	if (k == TR_NUMBERED)
 		return open ? "<ol>\n" : "</ol>\n";
 	if (k == TR_PARA)
-		return open ? "<p>" : "</p>\n";
+		return open ? "<div class=\"para\">" : "</div>\n";
 	return "";
 }
 
 /*
- * The lines of s as paragraphs (lines joined by <br>) and lists: "- "
- * and "* " lines a <ul>, "1. " lines an <ol>; blank lines end a block.
+ * The lines of s as paragraphs and lists: "- " and "* " lines a <ul>,
+ * "1. " lines an <ol>, other lines a paragraph (a div of lines, so that
+ * without CSS they still stack as lines); blank lines end a block.  Each
+ * line and item takes its own direction (dir="auto"): Arabic above
+ * English reads right to left, then left to right.
  */
 static int
 lines(struct buf *b, const char *s)
@@ -86,16 +89,16 @@ lines(struct buf *b, const char *s)
 			if ((rc = buf_adds(b, block(cur, 0))) == 0)
 				rc = buf_adds(b, block(kind, 1));
 		} else if (kind == TR_PARA)
-			rc = buf_adds(b, "<br>\n");
+			rc = buf_adds(b, "\n");
 		cur = kind;
 		if (rc != 0 || kind == TR_BLANK)
 			continue;
-		if (kind != TR_PARA)
-			rc = buf_adds(b, "<li>");
+		rc = buf_adds(b, kind == TR_PARA ? "<div dir=\"auto\">" :
+		    "<li dir=\"auto\">");
 		if (rc == 0)
 			rc = tr_html_inline(b, s + at + skip, len - skip);
-		if (rc == 0 && kind != TR_PARA)
-			rc = buf_adds(b, "</li>\n");
+		if (rc == 0)
+			rc = buf_adds(b, kind == TR_PARA ? "</div>" : "</li>\n");
 	}
 	return rc == 0 ? buf_adds(b, block(cur, 0)) : rc;
 }

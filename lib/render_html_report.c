@@ -299,7 +299,10 @@ header(struct page *p, const struct convo_report *r,
 	lit(p, "</dl>\n</header>\n<main>\n");
 }
 
-/* "▲ +12.5%" in the colour of good or bad news; nothing without one. */
+/*
+ * "▲ +12.5%" in the colour of good or bad news; from 0, where there is
+ * no percentage, the arrow alone; nothing without a value.
+ */
 static void
 card_change(struct page *p, size_t kpi, double cur, double prev)
 {
@@ -308,10 +311,14 @@ card_change(struct page *p, size_t kpi, double cur, double prev)
 	const char *cls = "same", *why = "no better or worse";
 	char text[40];
 
+	if (isnan(c) && !isnan(cur) && prev == 0 && cur != 0)
+		c = cur;	/* its sign, for the arrow */
 	if (isnan(c))
 		return;
-	snprintf(text, sizeof(text), "%+.1f%%", c);
-	if (strcmp(text + 1, "0.0%") == 0) {
+	text[0] = '\0';
+	if (prev != 0)
+		snprintf(text, sizeof(text), " %+.1f%%", c);
+	if (strcmp(text, " +0.0%") == 0 || strcmp(text, " -0.0%") == 0) {
 		out(p, " <span class=\"same\" title=\"unchanged\">= 0.0%%"
 		    "</span>");
 		return;
@@ -320,7 +327,7 @@ card_change(struct page *p, size_t kpi, double cur, double prev)
 		cls = (c > 0) == (d == CONVO_DIR_HIGHER) ? "good" : "bad";
 		why = *cls == 'g' ? "better" : "worse";
 	}
-	out(p, " <span class=\"%s\" title=\"%s\">%s %s</span>", cls, why,
+	out(p, " <span class=\"%s\" title=\"%s\">%s%s</span>", cls, why,
 	    c > 0 ? "\u25b2" : "\u25bc", text);
 }
 

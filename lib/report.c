@@ -221,6 +221,7 @@ build(struct convo_report *r, struct convo_store *st,
 
 	if ((r->figures = new_figures()) == NULL)
 		return CONVO_ENOMEM;
+	convo_breakdown_expect(st, &opt->query, opt->show);
 	if ((rc = convo_kpi_compute(r->figures, st, &opt->query)) != 0)
 		return rc;
 	if (opt->compare && opt->period.prev_since != CONVO_TIME_NONE) {

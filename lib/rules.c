@@ -346,6 +346,30 @@ rules_is_operator(const struct convo_rules *r, const char *text, size_t len)
 	return matches(r, KIND_OPERATOR, text, len);
 }
 
+/*
+ * The handover that a user message asks for, as the import derives it
+ * when the export states none: a click titled or sending words of the
+ * operator rules, or typed words of the handover rules.  A stated
+ * handover is returned as it is; other roles ask for none.
+ */
+enum convo_handover
+rules_handover_of(const struct convo_rules *r,
+    const struct convo_msg_fields *m)
+{
+	if (m->handover != CONVO_HANDOVER_NONE || m->role != CONVO_ROLE_USER ||
+	    r == NULL)
+		return m->role == CONVO_ROLE_USER ? m->handover :
+		    CONVO_HANDOVER_NONE;
+	if ((m->click_title != NULL && rules_is_operator(r, m->click_title,
+	    strlen(m->click_title))) || (m->click_target != NULL &&
+	    rules_is_operator(r, m->click_target, strlen(m->click_target))))
+		return CONVO_HANDOVER_OPERATOR_BUTTON;
+	if (m->click_type == NULL && m->text != NULL &&
+	    rules_is_handover(r, m->text, m->text_len))
+		return CONVO_HANDOVER_DIRECT;
+	return CONVO_HANDOVER_NONE;
+}
+
 /* Whether the match start..end of kind wins over b. */
 static int
 better(size_t start, size_t end, int kind, const struct hit *b)

@@ -8,15 +8,63 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store.h"
+
+/*
+ * Why the database's directory cannot be written (an errno), or 0.  The
+ * -wal and -shm files are created there, as is a new database.
+ */
+static int
+dir_unwritable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + 1,
+		    path);
+	return access(dir, W_OK) == 0 ? 0 : errno;
+}
+
+/*
+ * SQLite's words for rc into st->dbmsg, unless it could not open or
+ * write a file because the directory cannot be written (a new database,
+ * and the -wal and -shm files, are created there): its words do not say
+ * that, and the errno it keeps is its last system call's, often a
+ * fallback's ENOENT.  st->dir_why says which.
+ */
+static void
+reason(struct convo_store *st, int rc)
+{
+	int err;
+
+	rc &= 0xff;
+	st->dir_why = 0;
+	if ((rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY) &&
+	    st->path != NULL && (err = dir_unwritable(st->path)) != 0) {
+		if (err == ENOENT || err == ENOTDIR)
+			snprintf(st->dbmsg, sizeof(st->dbmsg),
+			    "no such directory");
+		else
+			snprintf(st->dbmsg, sizeof(st->dbmsg), "its directory "
+			    "cannot be written (%s)", strerror(err));
+		st->dir_why = 1;
+		return;
+	}
+	snprintf(st->dbmsg, sizeof(st->dbmsg), "%s",
+	    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
 
 int
 store_fail(struct convo_store *st, int rc, const char *what)
 {
-	snprintf(st->dbmsg, sizeof(st->dbmsg), "%s",
-	    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, st->dbmsg);
+	reason(st, rc);
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s: %s",
+	    st->path ? st->path : "database", what, st->dbmsg);
 	rc &= 0xff;
 	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CONVO_EBUSY :
 	    rc == SQLITE_NOMEM ? CONVO_ENOMEM : CONVO_EDB;
@@ -98,9 +146,30 @@ store_query_int(struct convo_store *st, const char *sql, int64_t *out)
 	return 0;
 }
 
+/* Reads the schema version into *out; one newer than ours is refused. */
+static int
+read_version(struct convo_store *st, int64_t *out, int latest)
+{
+	int rc;
+
+	if ((rc = store_query_int(st, "PRAGMA user_version", out)) != 0)
+		return rc;
+	if (*out > latest) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: database "
+		    "schema version %lld is newer than this convo's (%d): "
+		    "upgrade convo", st->path, (long long)*out, latest);
+		return CONVO_ESCHEMA;
+	}
+	return 0;
+}
+
 /*
  * Brings the schema up to date in one transaction.  A version-0 database
- * with tables of its own is not ours and is left alone.
+ * with tables of its own is not ours and is left alone.  The version is
+ * read again under the write lock: commands started at once on a new
+ * database all find version 0, and all but the first wait for the lock
+ * while the first creates the schema, which they must then not take for
+ * a foreign one.
  */
 static int
 migrate(struct convo_store *st)
@@ -109,22 +178,21 @@ migrate(struct convo_store *st)
 	int rc, v, latest = convo_store_schema_version();
 	char pragma[64];
 
-	if ((rc = store_query_int(st, "PRAGMA user_version", &version)) != 0)
+	if ((rc = read_version(st, &version, latest)) != 0 ||
+	    version == latest)
 		return rc;
-	if (version > latest) {
-		snprintf(st->errmsg, sizeof(st->errmsg), "database schema "
-		    "version %lld is newer than this convo's (%d): upgrade "
-		    "convo", (long long)version, latest);
-		return CONVO_ESCHEMA;
-	}
-	if (version == latest)
-		return 0;
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	rc = store_query_int(st, "SELECT count(*) FROM sqlite_schema", &tables);
+	if ((rc = read_version(st, &version, latest)) == 0 &&
+	    version == latest)
+		return store_exec(st, "COMMIT");
+	if (rc == 0)
+		rc = store_query_int(st, "SELECT count(*) FROM sqlite_schema",
+		    &tables);
 	if (rc == 0 && version == 0 && tables > 0) {
-		snprintf(st->errmsg, sizeof(st->errmsg), "not a convo "
-		    "database: it has tables but no convo schema version");
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: not a convo "
+		    "database: it has tables but no convo schema version",
+		    st->path);
 		rc = CONVO_ESCHEMA;
 	}
 	for (v = (int)version; rc == 0 && v < latest; v++)
@@ -147,7 +215,9 @@ configure(struct convo_store *st, int busy_ms)
 
 	sqlite3_busy_timeout(st->db, busy_ms);
 	sqlite3_extended_result_codes(st->db, 1);
-	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
+	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON")) != 0 ||
+	    (rc = store_functions(st)) != 0 ||
+	    (rc = store_period_functions(st)) != 0)
 		return rc;
 	/*
 	 * A bounded page cache of 32 MiB: memory stays flat, under 64 MB for
@@ -179,30 +249,39 @@ open_db(struct convo_store *st, const char *path, enum convo_open_mode mode,
     int busy_ms)
 {
 	struct stat sb;
-	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, exists, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if (mode == CONVO_OPEN_MEMORY)
 		path = ":memory:";
-	else if (mode == CONVO_OPEN_WRITE)
+	if ((st->path = strdup(path)) == NULL) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
+		return CONVO_ENOMEM;
+	}
+	exists = stat(path, &sb) == 0;
+	if (mode == CONVO_OPEN_WRITE)
 		flags |= SQLITE_OPEN_CREATE;
-	else if (stat(path, &sb) != 0) {
+	else if (mode == CONVO_OPEN_READ && !exists) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", path,
 		    strerror(errno));
 		return CONVO_ENOENT;
 	}
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(st->errmsg, sizeof(st->errmsg), "cannot open '%s': %s",
-		    path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		reason(st, rc);
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: cannot %s: %s",
+		    path, exists ? "open" : "create", st->dbmsg);
 		return CONVO_ECREATE;
 	}
 	if ((rc = configure(st, busy_ms)) == 0 && (rc = migrate(st)) == 0 &&
 	    mode != CONVO_OPEN_MEMORY)
 		rc = use_wal(st);
 	if (rc == CONVO_EDB) {
-		/* Typically "file is not a database". */
-		snprintf(st->errmsg, sizeof(st->errmsg), "cannot use '%s': %s",
-		    path, st->dbmsg);
+		/*
+		 * Typically "file is not a database", or no -wal and -shm
+		 * file beside it in a directory that cannot be written.
+		 */
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s%s", path,
+		    st->dir_why ? "cannot open: " : "", st->dbmsg);
 		rc = CONVO_ECREATE;
 	}
 	return rc;
@@ -216,6 +295,13 @@ convo_store_open(struct convo_store **out, char *err, size_t errlen,
 	int rc;
 
 	*out = NULL;
+	/*
+	 * SQLite's memory statistics, which convo never reads, take a global
+	 * lock on every allocation: a tenth of an import's storing time.
+	 * (The setting only takes before SQLite is first used; after, it is
+	 * refused, and harmlessly so.)
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return CONVO_ENOMEM;
@@ -242,6 +328,8 @@ convo_store_close(struct convo_store *st)
 {
 	if (st == NULL)
 		return;
+	store_period_release(st);
 	sqlite3_close(st->db);
+	free(st->path);
 	free(st);
 }

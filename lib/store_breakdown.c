@@ -7,11 +7,11 @@
  * not-understood messages, and the WhatsApp conversations whose 24-hour
  * window has closed.
  *
- * Every statement applies the period and filters of a struct convo_query
- * through the fragments of store.h.  Those that read messages go through
- * the message (ts, role) index for the period; those that read
- * conversations through conversation (started_at).  Local times are
- * those of the process's zone, DST-correct.
+ * All but the last are built from the pass over the period that the
+ * figures use too (store_period.c): its groups, sorted here as the SQL
+ * ORDER BY of each breakdown says, and its messages per quarter of an
+ * hour, put in local hours and days here.  Local times are those of the
+ * process's zone, DST-correct.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,93 +32,6 @@
 /* Longer periods than this many local days trend per ISO week. */
 #define TREND_MAX_DAYS 92
 
-/* Messages sent in the period in the conversations the filters pass. */
-#define FROM_MESSAGES \
-	" FROM message m JOIN conversation c ON c.id = m.conversation_id" \
-	" WHERE" STORE_MSG_IN_PERIOD " AND" STORE_CONV_MATCH
-
-/* User messages by quarter of an hour of UTC (:bucket milliseconds). */
-static const char sql_traffic[] =
-	"SELECT m.ts / :bucket AS b, count(*)" FROM_MESSAGES
-	" AND m.role = 'user' GROUP BY b";
-
-/* One trend bucket: conversations started and their distinct users. */
-static const char sql_trend_conversations[] =
-	"SELECT count(*), count(DISTINCT c.user_id) FROM conversation c"
-	" WHERE" STORE_CONV_IN_PERIOD;
-
-/* One trend bucket: messages sent, system lines left out. */
-static const char sql_trend_messages[] =
-	"SELECT count(*)" FROM_MESSAGES " AND m.role <> 'system'";
-
-/*
- * The first and last time in the data, for a trend over a period with
- * an open end: conversation starts and non-system messages.
- */
-static const char sql_trend_extent[] =
-	"SELECT min(lo), max(hi), count(lo) FROM ("
-	" SELECT min(c.started_at) AS lo, max(c.started_at) AS hi"
-	" FROM conversation c WHERE" STORE_CONV_IN_PERIOD
-	" UNION ALL SELECT min(m.ts), max(m.ts)" FROM_MESSAGES
-	" AND m.role <> 'system')";
-
-/* Clicks are user messages with a click type. */
-static const char sql_clicks[] =
-	"SELECT m.click_type, m.click_title, m.click_target, count(*) AS n"
-	FROM_MESSAGES " AND m.role = 'user' AND m.click_type IS NOT NULL"
-	" GROUP BY 1, 2, 3 ORDER BY n DESC, 1, 2, 3 LIMIT :top";
-
-/*
- * Assistant messages per AI agent or workflow.  Messages that name none
- * are a row of their own, "(none)", so that the views add up to the
- * responses figure; it comes last among equals.
- */
-static const char sql_agents[] =
-	"SELECT nullif(m.agent, '') AS a, count(*) AS n,"
-	" count(*) FILTER (WHERE m.feedback = 'up'),"
-	" count(*) FILTER (WHERE m.feedback = 'down')"
-	FROM_MESSAGES " AND m.role = 'assistant'"
-	" GROUP BY a ORDER BY n DESC, a IS NULL, a LIMIT :top";
-
-/*
- * Conversations and users per value of a conversation column; no value
- * (NULL or '') is a row of its own, last among equals.
- */
-#define SQL_DIMENSION(col) \
-	"SELECT nullif(c." col ", '') AS v, count(*) AS n," \
-	" count(DISTINCT c.user_id) FROM conversation c" \
-	" WHERE" STORE_CONV_IN_PERIOD \
-	" GROUP BY v ORDER BY n DESC, v IS NULL, v LIMIT :top"
-
-static const char sql_sources[] = SQL_DIMENSION("source");
-static const char sql_assistants[] = SQL_DIMENSION("assistant");
-static const char sql_devices[] = SQL_DIMENSION("device");
-static const char sql_browsers[] = SQL_DIMENSION("browser");
-static const char sql_countries[] = SQL_DIMENSION("country");
-static const char sql_regions[] = SQL_DIMENSION("region");
-static const char sql_cities[] = SQL_DIMENSION("city");
-
-static const char sql_status[] =
-	"SELECT c.status, count(*) FROM conversation c"
-	" WHERE" STORE_CONV_IN_PERIOD " GROUP BY c.status";
-
-/*
- * Opening questions (the first typed user message) of the conversations
- * in the period, normalized by convo_normalize() below; texts that
- * normalize to nothing are left out.
- */
-static const char sql_top_questions[] =
-	"SELECT convo_normalize(m.text) AS k, count(*) AS n"
-	" FROM conversation c JOIN message m ON m.id = c.opening_message_id"
-	" WHERE" STORE_CONV_IN_PERIOD
-	" GROUP BY k HAVING k IS NOT NULL ORDER BY n DESC, k LIMIT :top";
-
-/* Typed user messages in the period whose reply was a fallback. */
-static const char sql_top_not_understood[] =
-	"SELECT convo_normalize(m.text) AS k, count(*) AS n" FROM_MESSAGES
-	" AND m.role = 'user' AND m.not_understood = 1"
-	" GROUP BY k HAVING k IS NOT NULL ORDER BY n DESC, k LIMIT :top";
-
 /*
  * WhatsApp lets a business answer freely only within 24 hours of the
  * user's last message; after that only a template may be sent.  This
@@ -126,259 +39,16 @@ static const char sql_top_not_understood[] =
  * WhatsApp, passing the filters, started at any time (the window is
  * about now, not the period), with a user message more than 24 h before
  * :now.  A conversation without any user message never opened a window
- * and is not listed.  Oldest first.
+ * and is not listed.  Oldest first, in the order of the partial index
+ * that holds just those conversations.
  */
 static const char sql_whatsapp_window[] =
 	"SELECT c.ext_id, CASE WHEN u.anonymous = 0 THEN u.token END,"
-	" c.last_user_at FROM conversation c JOIN user u ON u.id = c.user_id"
+	" c.last_user_at FROM conversation c INDEXED BY conversation_whatsapp"
+	" JOIN user u ON u.id = c.user_id"
 	" WHERE c.status = 'active' AND c.source = 'whatsapp'"
 	" AND c.last_user_at < :now - 86400000 AND" STORE_CONV_MATCH
 	" ORDER BY c.last_user_at, c.ext_id LIMIT :top";
-
-/*
- * Normalizing message text, so that "Where is my order?" and "  where
- * is my ORDER" count as one question.
- */
-
-/*
- * Decodes the UTF-8 character at s (n > 0 bytes left) into *cp and
- * returns its length.  A byte that does not start a valid, shortest
- * sequence is returned alone with *cp = -1.
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, long *cp)
-{
-	static const long least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len, i;
-	long c;
-
-	*cp = -1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	len = s[0] >= 0xf5 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 :
-	    s[0] >= 0xc2 ? 2 : 0;
-	if (len == 0 || len > n)
-		return 1;
-	c = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < least[len] || c > 0x10ffff)
-		return 1;
-	*cp = c;
-	return len;
-}
-
-/* Writes cp as UTF-8 into out; returns the length. */
-static size_t
-utf8_encode(char *out, long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/*
- * Lower case for ASCII, Latin-1, Greek and basic Cyrillic capitals; the
- * lower-case letter always has the same UTF-8 length as the capital.
- */
-static long
-fold_case(long c)
-{
-	if ((c >= 'A' && c <= 'Z') ||
-	    (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
-	    (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) ||
-	    (c >= 0x410 && c <= 0x42f))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
-	return c;
-}
-
-/* ASCII white space and the Unicode spaces (no-break space included). */
-static int
-is_space(long c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0 ||
-	    c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
-	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
-/*
- * Punctuation removed at either end: ASCII punctuation and the marks
- * that open or close sentences and quotes in the common languages.
- */
-static int
-is_edge_punct(long c)
-{
-	static const long marks[] = {
-		0xa1, 0xab, 0xbb, 0xbf,			/* ¡ « » ¿ */
-		0x2013, 0x2014, 0x2018, 0x2019, 0x201a,	/* – — ‘ ’ ‚ */
-		0x201c, 0x201d, 0x201e, 0x2026,		/* “ ” „ … */
-		0x3001, 0x3002, 0xff01, 0xff0c, 0xff1f	/* 、 。 ！ ， ？ */
-	};
-	size_t i;
-
-	if ((c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
-	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~'))
-		return 1;
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (c == marks[i])
-			return 1;
-	return 0;
-}
-
-/*
- * Writes the normalized form of s (n bytes) into out (n bytes at least)
- * and returns its length: letters folded to lower case (fold_case), every
- * run of white space made one space, and white space and punctuation
- * (is_edge_punct) removed at both ends; punctuation inside is kept.
- * Bytes that are not valid UTF-8 are kept as they are.  The result is
- * never longer than s.
- */
-static size_t
-normalize(char *out, const unsigned char *s, size_t n)
-{
-	size_t i, k, len = 0, end = 0;
-	int space = 0;
-	long cp;
-
-	for (i = 0; i < n; i += k) {
-		k = utf8_decode(s + i, n - i, &cp);
-		if (cp >= 0 && is_space(cp)) {
-			space = len > 0;
-			continue;
-		}
-		if (len == 0 && cp >= 0 && is_edge_punct(cp))
-			continue;
-		if (space)
-			out[len++] = ' ';
-		space = 0;
-		if (cp < 0)
-			out[len++] = (char)s[i];
-		else
-			len += utf8_encode(out + len, fold_case(cp));
-		if (cp < 0 || !is_edge_punct(cp))
-			end = len;
-	}
-	return end;
-}
-
-/* SQL convo_normalize(text): the normalized text, NULL when empty. */
-static void
-sql_normalize(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const unsigned char *s = sqlite3_value_text(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]);
-	size_t len;
-	char *out;
-
-	(void)argc;
-	if (s == NULL)
-		return;
-	if ((out = sqlite3_malloc(n + 1)) == NULL) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	if ((len = normalize(out, s, (size_t)n)) == 0) {
-		sqlite3_free(out);
-		return;
-	}
-	sqlite3_result_text(ctx, out, (int)len, sqlite3_free);
-}
-
-static int
-register_normalize(struct convo_store *st)
-{
-	int rc;
-
-	rc = sqlite3_create_function_v2(st->db, "convo_normalize", 1,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-	    sql_normalize, NULL, NULL, NULL);
-	/* Busy: it is registered already and a statement is running. */
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		return store_fail(st, rc, "cannot register a function");
-	return 0;
-}
-
-/*
- * Running statements.
- */
-
-/* Prepares sql and binds q, :top (-1: no limit) and :bucket. */
-static int
-prepare(struct convo_store *st, sqlite3_stmt **s, const char *sql,
-    const struct convo_query *q, size_t top)
-{
-	int rc, i;
-
-	if ((rc = store_prepare(st, s, sql)) != 0)
-		return rc;
-	store_bind_query(*s, q);
-	if ((i = sqlite3_bind_parameter_index(*s, ":top")) > 0)
-		sqlite3_bind_int64(*s, i, top == 0 || top > INT64_MAX ? -1 :
-		    (int64_t)top);
-	if ((i = sqlite3_bind_parameter_index(*s, ":bucket")) > 0)
-		sqlite3_bind_int64(*s, i, TRAFFIC_BUCKET_MS);
-	return 0;
-}
-
-/* Runs sql over q, calling fn for each row until it returns non-zero. */
-static int
-each_row(struct convo_store *st, const char *sql, const struct convo_query *q,
-    size_t top, int (*fn)(void *, sqlite3_stmt *), void *ctx)
-{
-	sqlite3_stmt *s;
-	int rc, step;
-
-	if ((rc = prepare(st, &s, sql, q, top)) != 0)
-		return rc;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = fn(ctx, s)) != 0)
-			break;
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_fail(st, step, "cannot read the database");
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/* Steps s once, reads its first n columns (NULL as 0), and resets it. */
-static int
-step_ints(struct convo_store *st, sqlite3_stmt *s, int64_t *v, int n)
-{
-	int i, rc;
-
-	rc = sqlite3_step(s);
-	for (i = 0; i < n; i++)
-		v[i] = rc == SQLITE_ROW ? sqlite3_column_int64(s, i) : 0;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		rc = store_fail(st, rc, "cannot read the database");
-	else
-		rc = 0;
-	sqlite3_reset(s);
-	return rc;
-}
 
 /* Sets column col of t's last row to the number v. */
 static int
@@ -387,77 +57,177 @@ set_int(struct convo_table *t, size_t col, int64_t v)
 	return convo_table_setf(t, col, "%lld", (long long)v);
 }
 
-/* A new table: columns cols (NULL-terminated), those in numeric numbers. */
+/*
+ * whatsapp_window: id, user (NULL for an anonymous one), the last user
+ * message in local time "YYYY-MM-DD HH:MM", and the hours since, with one
+ * decimal.
+ */
+struct window {
+	struct convo_table *t;
+	int64_t now;
+};
+
 static int
-table_start(struct convo_table **t, const char *const *cols,
-    unsigned long numeric)
+window_add(void *ctx, sqlite3_stmt *s)
 {
-	size_t i, n;
+	struct window *w = ctx;
+	int64_t last = sqlite3_column_int64(s, 2);
+	time_t x = (time_t)(last / 1000);
+	struct tm tm;
+	char when[32];
 	int rc;
 
-	for (n = 0; cols[n] != NULL; n++)
-		;
-	if ((rc = convo_table_new(t, n, cols)) != 0)
+	if (localtime_r(&x, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
+		return CONVO_EINTERNAL;
+	if ((rc = convo_table_add_row(w->t)) != 0 ||
+	    (rc = convo_table_set(w->t, 0,
+	    (const char *)sqlite3_column_text(s, 0))) != 0 ||
+	    (rc = convo_table_set(w->t, 1,
+	    (const char *)sqlite3_column_text(s, 1))) != 0 ||
+	    (rc = convo_table_set(w->t, 2, when)) != 0)
 		return rc;
-	for (i = 0; i < n; i++)
-		if (numeric & (1UL << i))
-			convo_table_set_kind(*t, i, CONVO_CELL_NUMBER);
+	return convo_table_setf(w->t, 3, "%.1f",
+	    (double)(w->now - last) / 3600000.0);
+}
+
+static int
+build_window(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct window w;
+	sqlite3_stmt *s;
+	int rc, step;
+
+	w.t = t;
+	w.now = q->now;
+	if ((rc = store_prepare(st, &s, sql_whatsapp_window)) != 0)
+		return rc;
+	store_bind_query(s, q);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":top"),
+	    top == 0 || top > INT64_MAX ? -1 : (int64_t)top);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = window_add(&w, s)) != 0)
+			break;
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_fail(st, step, "cannot read the database");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+
+/* The SQL ORDER BY of a breakdown, for qsort(). */
+typedef int (*order_fn)(const void *, const void *);
+
+/* BINARY collation: bytes, then the shorter first; NULL first. */
+static int
+cmp_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c;
+
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	if ((c = memcmp(a, b, alen < blen ? alen : blen)) != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static int
+cmp_count(const struct period_group *a, const struct period_group *b)
+{
+	return (a->n[0] < b->n[0]) - (a->n[0] > b->n[0]);
+}
+
+/* ORDER BY n DESC, v IS NULL, v */
+static int
+order_value(const void *pa, const void *pb)
+{
+	const struct period_group *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_count(a, b)) != 0)
+		return c;
+	if ((a->v[0] == NULL) != (b->v[0] == NULL))
+		return a->v[0] == NULL ? 1 : -1;
+	return cmp_text(a->v[0], a->len[0], b->v[0], b->len[0]);
+}
+
+/* ORDER BY n DESC, 1, 2, 3 */
+static int
+order_click(const void *pa, const void *pb)
+{
+	const struct period_group *a = pa, *b = pb;
+	int c, i;
+
+	if ((c = cmp_count(a, b)) != 0)
+		return c;
+	for (i = 0; i < 3; i++)
+		if ((c = cmp_text(a->v[i], a->len[i], b->v[i],
+		    b->len[i])) != 0)
+			return c;
 	return 0;
 }
 
 /*
- * Breakdowns that are one statement, copied cell by cell.
+ * The first top (0: all) of n groups in order: sorted copies, which the
+ * caller frees.
  */
-struct plain {
-	const char *sql;
-	const char *const *cols;	/* column names, NULL-terminated */
-	unsigned long numeric;		/* bit i set: column i is a number */
-	const char *null_as;		/* shown for a NULL first column */
-	int normalize;			/* the SQL uses convo_normalize() */
-};
-
-struct plain_ctx {
-	struct convo_table *t;
-	const struct plain *p;
-	size_t n_cols;
-};
-
 static int
-plain_row(void *ctx, sqlite3_stmt *s)
+sorted(struct period_group **out, size_t *n_out,
+    const struct period_group *g, size_t n, size_t top, order_fn order)
 {
-	struct plain_ctx *pc = ctx;
-	const char *v;
-	size_t i;
-	int rc;
+	*out = NULL;
+	*n_out = 0;
+	if (n == 0)
+		return 0;
+	if ((*out = malloc(n * sizeof(**out))) == NULL)
+		return CONVO_ENOMEM;
+	memcpy(*out, g, n * sizeof(**out));
+	qsort(*out, n, sizeof(**out), order);
+	*n_out = top != 0 && top < n ? top : n;
+	return 0;
+}
 
-	if ((rc = convo_table_add_row(pc->t)) != 0)
-		return rc;
-	for (i = 0; i < pc->n_cols; i++) {
-		v = (const char *)sqlite3_column_text(s, (int)i);
-		if (v == NULL && i == 0)
-			v = pc->p->null_as;
-		if ((rc = convo_table_set(pc->t, i, v)) != 0)
+/*
+ * Adds the rows: for each group, its values (NULL shown as null_as) and
+ * then its counts n[0 .. counts - 1].
+ */
+static int
+add_groups(struct convo_table *t, const struct period_group *g, size_t n,
+    int values, int counts, const char *null_as)
+{
+	size_t i;
+	int k, rc;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = convo_table_add_row(t)) != 0)
 			return rc;
+		for (k = 0; k < values; k++)
+			if ((rc = convo_table_set(t, (size_t)k, g[i].v[k] ?
+			    g[i].v[k] : k == 0 ? null_as : NULL)) != 0)
+				return rc;
+		for (k = 0; k < counts; k++)
+			if ((rc = set_int(t, (size_t)(values + k),
+			    g[i].n[k])) != 0)
+				return rc;
 	}
 	return 0;
 }
 
+/* Sorts the groups, keeps top, adds them. */
 static int
-build_plain(struct convo_table **t, struct convo_store *st,
-    const struct convo_query *q, size_t top, const struct plain *p)
+add_sorted(struct convo_table *t, const struct period_groups *gs, size_t top,
+    order_fn order, int values, int counts, const char *null_as)
 {
-	struct plain_ctx pc;
+	struct period_group *g;
+	size_t n;
 	int rc;
 
-	if (p->normalize && (rc = register_normalize(st)) != 0)
+	if ((rc = sorted(&g, &n, gs->g, gs->n, top, order)) != 0)
 		return rc;
-	if ((rc = table_start(t, p->cols, p->numeric)) != 0)
-		return rc;
-	pc.t = *t;
-	pc.p = p;
-	for (pc.n_cols = 0; p->cols[pc.n_cols] != NULL; pc.n_cols++)
-		;
-	return each_row(st, p->sql, q, top, plain_row, &pc);
+	rc = add_groups(t, g, n, values, counts, null_as);
+	free(g);
+	return rc;
 }
 
 /*
@@ -465,40 +235,39 @@ build_plain(struct convo_table **t, struct convo_store *st,
  * hour.  Never cut by top.
  */
 static int
-traffic_add(void *ctx, sqlite3_stmt *s)
-{
-	int64_t (*grid)[24] = ctx;
-	time_t t = (time_t)(sqlite3_column_int64(s, 0) *
-	    (TRAFFIC_BUCKET_MS / 1000));
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return CONVO_EINTERNAL;
-	grid[(tm.tm_wday + 6) % 7][tm.tm_hour] += sqlite3_column_int64(s, 1);
-	return 0;
-}
-
-static int
-build_traffic(struct convo_table **t, struct convo_store *st,
-    const struct convo_query *q, size_t top, const struct plain *p)
+build_traffic(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
 {
 	static const char *const days[7] = {
 		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 	};
 	int64_t grid[7][24];
+	struct period *p;
+	struct tm tm;
+	time_t x;
+	size_t i;
 	int rc, d, h;
 
 	(void)top;
-	memset(grid, 0, sizeof(grid));
-	if ((rc = table_start(t, p->cols, p->numeric)) != 0 ||
-	    (rc = each_row(st, p->sql, q, 0, traffic_add, grid)) != 0)
+	if ((rc = store_period(&p, st, q, PERIOD_QUARTERS)) != 0)
 		return rc;
+	memset(grid, 0, sizeof(grid));
+	for (i = 0; i < p->n_quarters; i++) {
+		if (p->quarters[i].n_user == 0)
+			continue;
+		x = (time_t)(p->quarters[i].quarter *
+		    (TRAFFIC_BUCKET_MS / 1000));
+		if (localtime_r(&x, &tm) == NULL)
+			return CONVO_EINTERNAL;
+		grid[(tm.tm_wday + 6) % 7][tm.tm_hour] +=
+		    p->quarters[i].n_user;
+	}
 	for (d = 0; d < 7; d++) {
-		if ((rc = convo_table_add_row(*t)) != 0 ||
-		    (rc = convo_table_set(*t, 0, days[d])) != 0)
+		if ((rc = convo_table_add_row(t)) != 0 ||
+		    (rc = convo_table_set(t, 0, days[d])) != 0)
 			return rc;
 		for (h = 0; h < 24; h++)
-			if ((rc = set_int(*t, (size_t)h + 1, grid[d][h])) != 0)
+			if ((rc = set_int(t, (size_t)h + 1, grid[d][h])) != 0)
 				return rc;
 	}
 	return 0;
@@ -513,7 +282,6 @@ build_traffic(struct convo_table **t, struct convo_store *st,
  * first or last conversation start or message in the data, so that
  * "all" shows the days that have data.
  */
-
 /*
  * Local midnight of the day days after t's local date (days >= 1).  A
  * midnight that the zone skips is the first instant after the gap; a
@@ -567,98 +335,293 @@ trend_weekly(int64_t since, int64_t until)
 	return days > TREND_MAX_DAYS;
 }
 
-/* The period to show: q's, with open ends narrowed to the data. */
-static int
-trend_period(int64_t *since, int64_t *until, struct convo_store *st,
-    const struct convo_query *q)
+/* The period to show: q's, with open ends narrowed to the data in p. */
+static void
+trend_period(int64_t *since, int64_t *until, const struct convo_query *q,
+    const struct period *p)
 {
-	sqlite3_stmt *s;
-	int64_t v[3];
-	int rc;
+	int64_t lo = p->conv_min, hi = p->conv_max;
 
 	*since = q->since;
 	*until = q->until;
 	if (q->since > CONVO_TIME_MIN && q->until < CONVO_TIME_MAX)
-		return 0;
-	if ((rc = prepare(st, &s, sql_trend_extent, q, 0)) != 0)
-		return rc;
-	rc = step_ints(st, s, v, 3);
-	sqlite3_finalize(s);
-	if (rc == 0 && v[2] == 0)
+		return;
+	if (p->msg_min != CONVO_TIME_NONE && (lo == CONVO_TIME_NONE ||
+	    p->msg_min < lo))
+		lo = p->msg_min;
+	if (p->msg_max != CONVO_TIME_NONE && (hi == CONVO_TIME_NONE ||
+	    p->msg_max > hi))
+		hi = p->msg_max;
+	if (lo == CONVO_TIME_NONE) {
 		*since = *until;
-	else if (rc == 0) {
-		if (q->since <= CONVO_TIME_MIN)
-			*since = v[0];
-		if (q->until >= CONVO_TIME_MAX)
-			*until = v[1] + 1;
+		return;
 	}
-	return rc;
+	if (q->since <= CONVO_TIME_MIN)
+		*since = lo;
+	if (q->until >= CONVO_TIME_MAX)
+		*until = hi + 1;
 }
 
-struct trend {
-	struct convo_store *st;
-	struct convo_table *t;
-	sqlite3_stmt *conversations;	/* sql_trend_conversations */
-	sqlite3_stmt *messages;		/* sql_trend_messages */
-	int weekly;
+/* One bucket of the trend: [start, end) and its counts. */
+struct bucket {
+	int64_t start, end;
+	int64_t conversations, users, messages;
 };
 
-/* Adds the row of the bucket [since, until). */
+struct trend {
+	struct bucket *b;
+	size_t n, cap;
+	int weekly;
+	int aligned;		/* every inner bound on a quarter hour */
+};
+
+/* The buckets of [since, until). */
 static int
-trend_row(struct trend *tr, const struct convo_query *q, int64_t since,
-    int64_t until)
+trend_buckets(struct trend *tr, int64_t since, int64_t until)
+{
+	struct bucket *b;
+	int64_t start, end;
+	size_t cap;
+
+	tr->weekly = trend_weekly(since, until);
+	tr->aligned = 1;
+	for (start = since; start < until; start = end) {
+		end = bucket_end(start, tr->weekly);
+		if (end > until)
+			end = until;
+		if (tr->n == tr->cap) {
+			cap = tr->cap ? 2 * tr->cap : 64;
+			if ((b = realloc(tr->b, cap * sizeof(*b))) == NULL)
+				return CONVO_ENOMEM;
+			tr->b = b;
+			tr->cap = cap;
+		}
+		b = &tr->b[tr->n++];
+		memset(b, 0, sizeof(*b));
+		b->start = start;
+		b->end = end;
+		if (end < until && end % TRAFFIC_BUCKET_MS != 0)
+			tr->aligned = 0;
+	}
+	return 0;
+}
+
+/* The bucket that holds t, or -1. */
+static ptrdiff_t
+bucket_of(const struct trend *tr, int64_t t)
+{
+	size_t lo = 0, hi = tr->n, mid;
+
+	if (tr->n == 0 || t < tr->b[0].start || t >= tr->b[tr->n - 1].end)
+		return -1;
+	while (hi - lo > 1) {
+		mid = (lo + hi) / 2;
+		if (tr->b[mid].start <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (ptrdiff_t)lo;
+}
+
+/*
+ * Conversations and their distinct users per bucket: the starts come in
+ * time order, so a user counts again only in a later bucket.
+ */
+static int
+trend_starts(struct trend *tr, const struct period *p)
+{
+	size_t *last, i;
+	ptrdiff_t k;
+
+	if ((last = calloc(p->n_users + 1, sizeof(*last))) == NULL)
+		return CONVO_ENOMEM;
+	for (i = 0; i < p->n_starts; i++) {
+		if ((k = bucket_of(tr, p->starts[i].at)) < 0)
+			continue;
+		tr->b[k].conversations++;
+		if (last[p->starts[i].user] != (size_t)k + 1) {
+			last[p->starts[i].user] = (size_t)k + 1;
+			tr->b[k].users++;
+		}
+	}
+	free(last);
+	return 0;
+}
+
+/*
+ * Messages per bucket.  The messages of a quarter all fall in the bucket
+ * of its start (or of the period's, if later), when every inner bound of
+ * a bucket is on a quarter hour, as local midnights are in every zone
+ * since 2000.  Else each bucket is a period of its own.
+ */
+static int
+trend_messages(struct trend *tr, struct convo_store *st,
+    const struct convo_query *q, const struct period *p)
 {
 	struct convo_query b = *q;
-	int64_t conv[2], msgs;
-	time_t x = (time_t)(since / 1000);
-	struct tm tm;
-	char label[32];
+	struct period *bp;
+	int64_t t;
+	ptrdiff_t k;
+	size_t i;
 	int rc;
 
-	b.since = since;
-	b.until = until;
-	store_bind_query(tr->conversations, &b);
-	store_bind_query(tr->messages, &b);
-	if ((rc = step_ints(tr->st, tr->conversations, conv, 2)) != 0 ||
-	    (rc = step_ints(tr->st, tr->messages, &msgs, 1)) != 0)
-		return rc;
-	if (localtime_r(&x, &tm) == NULL ||
-	    strftime(label, sizeof(label), tr->weekly ? "%G-W%V" : "%Y-%m-%d",
-	    &tm) == 0)
-		return CONVO_EINTERNAL;
-	if ((rc = convo_table_add_row(tr->t)) != 0 ||
-	    (rc = convo_table_set(tr->t, 0, label)) != 0 ||
-	    (rc = set_int(tr->t, 1, conv[0])) != 0 ||
-	    (rc = set_int(tr->t, 2, conv[1])) != 0)
-		return rc;
-	return set_int(tr->t, 3, msgs);
+	if (tr->aligned) {
+		for (i = 0; i < p->n_quarters; i++) {
+			t = p->quarters[i].quarter * TRAFFIC_BUCKET_MS;
+			if (tr->n > 0 && t < tr->b[0].start)
+				t = tr->b[0].start;
+			if ((k = bucket_of(tr, t)) >= 0)
+				tr->b[k].messages += p->quarters[i].n_messages;
+		}
+		return 0;
+	}
+	for (i = 0; i < tr->n; i++) {
+		b.since = tr->b[i].start;
+		b.until = tr->b[i].end;
+		if ((rc = store_period(&bp, st, &b, PERIOD_QUARTERS)) != 0)
+			return rc;
+		tr->b[i].messages = bp->n[ACC_MESSAGES];
+	}
+	return 0;
 }
 
 static int
-build_trend(struct convo_table **t, struct convo_store *st,
-    const struct convo_query *q, size_t top, const struct plain *p)
+trend_rows(struct convo_table *t, const struct trend *tr)
 {
-	struct trend tr = { st, NULL, NULL, NULL, 0 };
-	int64_t since, until, start, end;
+	time_t x;
+	struct tm tm;
+	char label[32];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < tr->n; i++) {
+		x = (time_t)(tr->b[i].start / 1000);
+		if (localtime_r(&x, &tm) == NULL ||
+		    strftime(label, sizeof(label), tr->weekly ? "%G-W%V" :
+		    "%Y-%m-%d", &tm) == 0)
+			return CONVO_EINTERNAL;
+		if ((rc = convo_table_add_row(t)) != 0 ||
+		    (rc = convo_table_set(t, 0, label)) != 0 ||
+		    (rc = set_int(t, 1, tr->b[i].conversations)) != 0 ||
+		    (rc = set_int(t, 2, tr->b[i].users)) != 0 ||
+		    (rc = set_int(t, 3, tr->b[i].messages)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+build_trend(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct trend tr;
+	struct period *p;
+	int64_t since, until;
 	int rc;
 
 	(void)top;
-	if ((rc = table_start(t, p->cols, p->numeric)) != 0 ||
-	    (rc = trend_period(&since, &until, st, q)) != 0)
+	memset(&tr, 0, sizeof(tr));
+	if ((rc = store_period(&p, st, q, PERIOD_STARTS |
+	    PERIOD_QUARTERS)) != 0)
 		return rc;
-	tr.t = *t;
-	tr.weekly = trend_weekly(since, until);
-	if ((rc = prepare(st, &tr.conversations, sql_trend_conversations, q,
-	    0)) == 0)
-		rc = prepare(st, &tr.messages, sql_trend_messages, q, 0);
-	for (start = since; rc == 0 && start < until; start = end) {
-		end = bucket_end(start, tr.weekly);
-		rc = trend_row(&tr, q, start, end < until ? end : until);
-	}
-	sqlite3_finalize(tr.conversations);
-	sqlite3_finalize(tr.messages);
+	trend_period(&since, &until, q, p);
+	if ((rc = trend_buckets(&tr, since, until)) == 0 &&
+	    (rc = trend_starts(&tr, p)) == 0 &&
+	    (rc = trend_messages(&tr, st, q, p)) == 0)
+		rc = trend_rows(t, &tr);
+	free(tr.b);
 	return rc;
 }
+
+/* clicks: type, title, target, clicks (user messages). */
+static int
+build_clicks(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct period *p;
+	int rc;
+
+	if ((rc = store_period(&p, st, q, PERIOD_CLICKS)) != 0)
+		return rc;
+	return add_sorted(t, &p->clicks, top, order_click, 3, 1, NULL);
+}
+
+/*
+ * agents: assistant messages per AI agent or workflow, with their
+ * thumbs.  Messages that name none (NULL or '') are a row of their own,
+ * "(none)": all the responses less the named ones, so that the views add
+ * up to the responses figure; it comes last among equals.
+ */
+static int
+build_agents(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct period_groups all;
+	struct period_group *g = NULL, none;
+	struct period *p;
+	size_t i;
+	int rc;
+
+	if ((rc = store_period(&p, st, q, PERIOD_AGENTS)) != 0)
+		return rc;
+	memset(&none, 0, sizeof(none));
+	none.n[0] = p->n[ACC_ASSISTANT_MESSAGES];
+	none.n[1] = p->n[ACC_FEEDBACK_UP];
+	none.n[2] = p->n[ACC_FEEDBACK_DOWN];
+	for (i = 0; i < p->agents.n; i++) {
+		none.n[0] -= p->agents.g[i].n[0];
+		none.n[1] -= p->agents.g[i].n[1];
+		none.n[2] -= p->agents.g[i].n[2];
+	}
+	memset(&all, 0, sizeof(all));
+	all.g = p->agents.g;
+	all.n = p->agents.n;
+	if (none.n[0] > 0) {
+		if ((g = malloc((p->agents.n + 1) * sizeof(*g))) == NULL)
+			return CONVO_ENOMEM;
+		if (p->agents.n > 0)
+			memcpy(g, p->agents.g, p->agents.n * sizeof(*g));
+		g[p->agents.n] = none;
+		all.g = g;
+		all.n++;
+	}
+	rc = add_sorted(t, &all, top, order_value, 1, 3, "(none)");
+	free(g);
+	return rc;
+}
+
+/*
+ * Conversations and users per value of a conversation column; no value
+ * (NULL or '') is a row of its own, "(unknown)", last among equals.
+ */
+static int
+build_dimension(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top, int dim)
+{
+	struct period *p;
+	int rc;
+
+	if ((rc = store_period(&p, st, q, PERIOD_DIMENSIONS)) != 0)
+		return rc;
+	return add_sorted(t, &p->dim[dim], top, order_value, 1, 2,
+	    "(unknown)");
+}
+
+#define DIMENSION(name, dim) \
+static int \
+name(struct convo_table *t, struct convo_store *st, \
+    const struct convo_query *q, size_t top) \
+{ \
+	return build_dimension(t, st, q, top, dim); \
+}
+DIMENSION(build_sources, DIM_SOURCE)
+DIMENSION(build_assistants, DIM_ASSISTANT)
+DIMENSION(build_devices, DIM_DEVICE)
+DIMENSION(build_browsers, DIM_BROWSER)
+DIMENSION(build_countries, DIM_COUNTRY)
+DIMENSION(build_regions, DIM_REGION)
+DIMENSION(build_cities, DIM_CITY)
 
 /*
  * status: active and ended, each always shown (more first, then by
@@ -666,35 +629,27 @@ build_trend(struct convo_table **t, struct convo_store *st,
  * from 0 to 1 with four decimals; null when there are none.
  */
 static int
-status_add(void *ctx, sqlite3_stmt *s)
-{
-	int64_t *n = ctx;
-	const char *v = (const char *)sqlite3_column_text(s, 0);
-
-	n[v != NULL && strcmp(v, "ended") == 0] += sqlite3_column_int64(s, 1);
-	return 0;
-}
-
-static int
-build_status(struct convo_table **t, struct convo_store *st,
-    const struct convo_query *q, size_t top, const struct plain *p)
+build_status(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
 {
 	static const char *const names[2] = { "active", "ended" };
-	int64_t n[2] = { 0, 0 }, total;
+	int64_t n[2], total;
+	struct period *p;
 	size_t i, k, rows = top != 0 && top < 2 ? top : 2;
 	int rc;
 
-	if ((rc = table_start(t, p->cols, p->numeric)) != 0 ||
-	    (rc = each_row(st, p->sql, q, 0, status_add, n)) != 0)
+	if ((rc = store_period(&p, st, q, PERIOD_DIMENSIONS)) != 0)
 		return rc;
+	n[0] = p->n_active;
+	n[1] = p->n_ended;
 	total = n[0] + n[1];
 	for (i = 0; i < rows; i++) {
 		k = n[1] > n[0] ? 1 - i : i;
-		if ((rc = convo_table_add_row(*t)) != 0 ||
-		    (rc = convo_table_set(*t, 0, names[k])) != 0 ||
-		    (rc = set_int(*t, 1, n[k])) != 0)
+		if ((rc = convo_table_add_row(t)) != 0 ||
+		    (rc = convo_table_set(t, 0, names[k])) != 0 ||
+		    (rc = set_int(t, 1, n[k])) != 0)
 			return rc;
-		if (total > 0 && (rc = convo_table_setf(*t, 2, "%.4f",
+		if (total > 0 && (rc = convo_table_setf(t, 2, "%.4f",
 		    (double)n[k] / (double)total)) != 0)
 			return rc;
 	}
@@ -702,56 +657,105 @@ build_status(struct convo_table **t, struct convo_store *st,
 }
 
 /*
- * whatsapp_window: id, user (NULL for an anonymous one), the last user
- * message in local time "YYYY-MM-DD HH:MM", and the hours since, with one
- * decimal.
+ * top_questions: the opening questions (the first typed user message) of
+ * the conversations in the period, normalized (text_normalize()); texts
+ * that normalize to nothing are left out.  The pass groups them by their
+ * key; the text of a group is read only when it is shown or breaks a tie
+ * at the cut.
  */
-struct window {
-	struct convo_table *t;
-	int64_t now;
-};
+static const char sql_opening_text[] =
+	"SELECT m.text FROM conversation c JOIN message m"
+	" ON m.id = c.opening_message_id WHERE c.id = ?1";
 
+/* The normalized text of group g's opening question, into g->v[0]. */
 static int
-window_add(void *ctx, sqlite3_stmt *s)
+question_text(struct period_group *g, sqlite3_stmt *s, struct convo_store *st,
+    char **owned)
 {
-	struct window *w = ctx;
-	int64_t last = sqlite3_column_int64(s, 2);
-	time_t x = (time_t)(last / 1000);
-	struct tm tm;
-	char when[32];
+	const unsigned char *text;
+	size_t n;
 	int rc;
 
-	if (localtime_r(&x, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
-		return CONVO_EINTERNAL;
-	if ((rc = convo_table_add_row(w->t)) != 0 ||
-	    (rc = convo_table_set(w->t, 0,
-	    (const char *)sqlite3_column_text(s, 0))) != 0 ||
-	    (rc = convo_table_set(w->t, 1,
-	    (const char *)sqlite3_column_text(s, 1))) != 0 ||
-	    (rc = convo_table_set(w->t, 2, when)) != 0)
-		return rc;
-	return convo_table_setf(w->t, 3, "%.1f",
-	    (double)(w->now - last) / 3600000.0);
-}
-
-static int
-build_window(struct convo_table **t, struct convo_store *st,
-    const struct convo_query *q, size_t top, const struct plain *p)
-{
-	struct window w;
-	int rc;
-
-	if ((rc = table_start(t, p->cols, p->numeric)) != 0)
-		return rc;
-	w.t = *t;
-	w.now = q->now;
-	return each_row(st, p->sql, q, top, window_add, &w);
+	sqlite3_bind_int64(s, 1, g->conv);
+	rc = sqlite3_step(s);
+	text = rc == SQLITE_ROW ? sqlite3_column_text(s, 0) : NULL;
+	if (text == NULL) {
+		sqlite3_reset(s);
+		return rc == SQLITE_ROW || rc == SQLITE_DONE ? CONVO_EINTERNAL :
+		    store_fail(st, rc, "cannot read the database");
+	}
+	n = (size_t)sqlite3_column_bytes(s, 0);
+	if ((*owned = malloc(n + 1)) == NULL) {
+		sqlite3_reset(s);
+		return CONVO_ENOMEM;
+	}
+	g->len[0] = text_normalize(*owned, text, n);
+	(*owned)[g->len[0]] = '\0';
+	g->v[0] = *owned;
+	sqlite3_reset(s);
+	return 0;
 }
 
 /*
- * The list of breakdowns.
+ * ORDER BY n DESC, k LIMIT top: sorted by count, the groups from the
+ * first to the last that ties with the top-th get their text and are
+ * sorted again.
  */
+static int
+build_questions(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct period_group *g = NULL;
+	char **texts = NULL;
+	struct period *p;
+	sqlite3_stmt *s = NULL;
+	size_t n, i, hi;
+	int rc;
+
+	if ((rc = store_period(&p, st, q, PERIOD_DIMENSIONS)) != 0 ||
+	    (rc = sorted(&g, &n, p->questions.g, p->questions.n, 0,
+	    order_value)) != 0 || n == 0)
+		return rc;
+	if (top == 0 || top > n)
+		top = n;
+	/* [0, hi): those above the top-th's count, and all that tie it */
+	for (hi = top; hi < n && g[hi].n[0] == g[top - 1].n[0]; hi++)
+		;
+	if ((texts = calloc(hi, sizeof(*texts))) == NULL)
+		rc = CONVO_ENOMEM;
+	else
+		rc = store_prepare(st, &s, sql_opening_text);
+	for (i = 0; rc == 0 && i < hi; i++)
+		rc = question_text(&g[i], s, st, &texts[i]);
+	sqlite3_finalize(s);
+	if (rc == 0) {
+		qsort(g, hi, sizeof(*g), order_value);
+		rc = add_groups(t, g, top, 1, 1, NULL);
+	}
+	for (i = 0; texts != NULL && i < hi; i++)
+		free(texts[i]);
+	free(texts);
+	free(g);
+	return rc;
+}
+
+/*
+ * top_not_understood: typed user messages in the period that got a
+ * fallback, normalized alike.
+ */
+static int
+build_not_understood(struct convo_table *t, struct convo_store *st,
+    const struct convo_query *q, size_t top)
+{
+	struct period *p;
+	int rc;
+
+	if ((rc = store_period(&p, st, q, PERIOD_NOT_UNDERSTOOD)) != 0)
+		return rc;
+	return add_sorted(t, &p->not_understood, top, order_value, 1, 1,
+	    NULL);
+}
+
 static const char *const cols_traffic[] = {
 	"weekday", "h00", "h01", "h02", "h03", "h04", "h05", "h06", "h07",
 	"h08", "h09", "h10", "h11", "h12", "h13", "h14", "h15", "h16", "h17",
@@ -800,6 +804,7 @@ static const char *const cols_window[] = {
 	"id", "user", "last_user_message", "hours_since", NULL
 };
 
+
 /* Bit i set: column i is a number.  COUNTS: columns 1 and 2. */
 #define COUNTS 0x6UL
 
@@ -811,34 +816,28 @@ static const char *const names[] = {
 
 /* In the order of names[]. */
 static const struct breakdown {
-	int (*build)(struct convo_table **, struct convo_store *,
-	    const struct convo_query *, size_t, const struct plain *);
-	struct plain p;
+	int (*build)(struct convo_table *, struct convo_store *,
+	    const struct convo_query *, size_t);
+	const char *const *cols;	/* column names, NULL-terminated */
+	unsigned long numeric;		/* bit i set: column i is a number */
+	unsigned needs;			/* what it takes of the pass */
 } breakdowns[] = {
-	{ build_traffic, { sql_traffic, cols_traffic, 0x1fffffeUL, NULL, 0 } },
-	{ build_trend, { NULL, cols_trend, 0xeUL, NULL, 0 } },
-	{ build_plain, { sql_clicks, cols_clicks, 0x8UL, NULL, 0 } },
-	{ build_plain, { sql_agents, cols_agents, 0xeUL, "(none)", 0 } },
-	{ build_plain, { sql_sources, cols_sources, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_assistants, cols_assistants, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_devices, cols_devices, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_browsers, cols_browsers, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_countries, cols_countries, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_regions, cols_regions, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_plain, { sql_cities, cols_cities, COUNTS,
-	    "(unknown)", 0 } },
-	{ build_status, { sql_status, cols_status, COUNTS, NULL, 0 } },
-	{ build_plain, { sql_top_questions, cols_questions, 0x2UL, NULL,
-	    1 } },
-	{ build_plain, { sql_top_not_understood, cols_not_understood, 0x2UL,
-	    NULL, 1 } },
-	{ build_window, { sql_whatsapp_window, cols_window, 0x8UL, NULL, 0 } }
+	{ build_traffic, cols_traffic, 0x1fffffeUL, PERIOD_QUARTERS },
+	{ build_trend, cols_trend, 0xeUL, PERIOD_STARTS | PERIOD_QUARTERS },
+	{ build_clicks, cols_clicks, 0x8UL, PERIOD_CLICKS },
+	{ build_agents, cols_agents, 0xeUL, PERIOD_AGENTS },
+	{ build_sources, cols_sources, COUNTS, PERIOD_DIMENSIONS },
+	{ build_assistants, cols_assistants, COUNTS, PERIOD_DIMENSIONS },
+	{ build_devices, cols_devices, COUNTS, PERIOD_DIMENSIONS },
+	{ build_browsers, cols_browsers, COUNTS, PERIOD_DIMENSIONS },
+	{ build_countries, cols_countries, COUNTS, PERIOD_DIMENSIONS },
+	{ build_regions, cols_regions, COUNTS, PERIOD_DIMENSIONS },
+	{ build_cities, cols_cities, COUNTS, PERIOD_DIMENSIONS },
+	{ build_status, cols_status, COUNTS, PERIOD_DIMENSIONS },
+	{ build_questions, cols_questions, 0x2UL, PERIOD_DIMENSIONS },
+	{ build_not_understood, cols_not_understood, 0x2UL,
+	    PERIOD_NOT_UNDERSTOOD },
+	{ build_window, cols_window, 0x8UL, 0 }
 };
 
 _Static_assert(sizeof(breakdowns) / sizeof(breakdowns[0]) ==
@@ -850,22 +849,51 @@ convo_breakdown_names(void)
 	return names;
 }
 
+static int
+find(const char *name)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void
+convo_breakdown_expect(struct convo_store *st, const struct convo_query *q,
+    const char *const *show)
+{
+	unsigned needs = PERIOD_FIGURES;
+	int i;
+
+	for (; show != NULL && *show != NULL; show++)
+		if ((i = find(*show)) >= 0)
+			needs |= breakdowns[i].needs;
+	store_period_expect(st, q, needs);
+}
+
 int
 convo_breakdown(struct convo_table **out, struct convo_store *st,
     const char *name, const struct convo_query *q, size_t top)
 {
-	struct convo_table *t = NULL;
-	size_t i;
-	int rc;
+	const struct breakdown *b;
+	struct convo_table *t;
+	size_t n;
+	int i, rc;
 
 	*out = NULL;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(names[i], name) == 0)
-			break;
-	if (names[i] == NULL)
+	if ((i = find(name)) < 0)
 		return CONVO_EUSAGE;
-	rc = breakdowns[i].build(&t, st, q, top, &breakdowns[i].p);
-	if (rc != 0) {
+	b = &breakdowns[i];
+	for (n = 0; b->cols[n] != NULL; n++)
+		;
+	if ((rc = convo_table_new(&t, n, b->cols)) != 0)
+		return rc;
+	for (n = 0; b->cols[n] != NULL; n++)
+		if (b->numeric & (1UL << n))
+			convo_table_set_kind(t, n, CONVO_CELL_NUMBER);
+	if ((rc = b->build(t, st, q, top)) != 0) {
 		convo_table_free(t);
 		return rc;
 	}

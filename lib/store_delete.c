@@ -59,6 +59,8 @@ static const char sql_remove[] =
 	" WHERE conversation_id IN (SELECT id FROM temp.doomed);"
 	"DELETE FROM variable"
 	" WHERE conversation_id IN (SELECT id FROM temp.doomed);"
+	"DELETE FROM activity"
+	" WHERE conversation_id IN (SELECT id FROM temp.doomed);"
 	"DELETE FROM message"
 	" WHERE conversation_id IN (SELECT id FROM temp.doomed);"
 	"DELETE FROM conversation WHERE id IN (SELECT id FROM temp.doomed)";

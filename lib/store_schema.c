@@ -240,11 +240,67 @@ static const char schema_v3[] =
 "  not_understood, fallback, feedback, click_type, agent, click_title,"
 "  click_target);";
 
+/*
+ * Version 4: convo-stats reads rollups, never the messages of a whole
+ * period.  A period's message figures are the sums of the conversation
+ * rollups above over the conversations whose messages all lie in it,
+ * plus the messages of the few that straddle one of its ends; traffic
+ * and trend come from the activity table below; clicks, AI agents and
+ * not-understood messages from partial indexes that hold those messages
+ * only; the opening questions from opening_key.  The index on the time
+ * of every message goes: it cost each import more than it saved.
+ */
+static const char schema_v4[] =
+/*
+ * Messages per conversation and quarter of an hour (UTC), a rollup like
+ * the conversation's: recomputed from its messages whenever an import
+ * touches it.  Every zone's offset is a whole number of quarters, so
+ * these add up exactly to local hours and days.  A quarter without user,
+ * assistant or agent messages has no row.
+ */
+"CREATE TABLE activity ("
+"  quarter INTEGER NOT NULL,"		/* ts / 900000 of its messages */
+"  conversation_id INTEGER NOT NULL"
+"    REFERENCES conversation (id) ON DELETE CASCADE,"
+"  n_user INTEGER NOT NULL,"		/* user messages sent in it */
+"  n_messages INTEGER NOT NULL,"	/* user, assistant, agent messages */
+"  PRIMARY KEY (quarter, conversation_id)"
+") WITHOUT ROWID;"
+"CREATE INDEX activity_conversation ON activity (conversation_id);"
+"INSERT INTO activity (quarter, conversation_id, n_user, n_messages)"
+"  SELECT ts / 900000 AS q, conversation_id, sum(role = 'user'), count(*)"
+"  FROM message WHERE role <> 'system' GROUP BY conversation_id, q;"
+/*
+ * The key of the opening question (text_key() of opening_message_id's
+ * text, normalized as top_questions shows it); NULL when there is none
+ * or it normalizes to nothing.
+ */
+"ALTER TABLE conversation ADD COLUMN opening_key INTEGER;"
+"UPDATE conversation SET opening_key = (SELECT convo_text_key(m.text)"
+"  FROM message m WHERE m.id = conversation.opening_message_id)"
+"  WHERE opening_message_id IS NOT NULL;"
+/* Clicks, named AI agents and not-understood messages, per conversation. */
+"CREATE INDEX message_click ON message"
+"  (conversation_id, click_type, click_title, click_target)"
+"  WHERE role = 'user' AND click_type IS NOT NULL;"
+"CREATE INDEX message_agent ON message (conversation_id, agent, feedback)"
+"  WHERE role = 'assistant' AND agent IS NOT NULL AND agent <> '';"
+"CREATE INDEX message_not_understood ON message (conversation_id, text)"
+"  WHERE role = 'user' AND not_understood = 1;"
+/* The WhatsApp conversations whose window may have closed, oldest first. */
+"CREATE INDEX conversation_whatsapp ON conversation (last_user_at, ext_id)"
+"  WHERE status = 'active' AND source = 'whatsapp';"
+/* Leads of a period with their conversation, without reading the rows. */
+"DROP INDEX lead_created;"
+"CREATE INDEX lead_created ON lead (created_at, conversation_id);"
+"DROP INDEX message_ts;";
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
-	schema_v3
+	schema_v3,
+	schema_v4
 };
 
 int

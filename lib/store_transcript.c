@@ -41,9 +41,16 @@ static const char sql_messages[] =
 	" feedback, handover, fallback"
 	" FROM message WHERE conversation_id = ?1 ORDER BY ts, id";
 
+/*
+ * Derived leads before stated ones of the same time, as a file of
+ * conversation documents stores them (messages first): rows are numbered
+ * in the order a format hands them on, and the JSON rendering, which
+ * leaves the derived out, must import again to the same transcript.
+ */
 static const char sql_leads[] =
 	"SELECT created_at, name, email, phone, derived"
-	" FROM lead WHERE conversation_id = ?1 ORDER BY created_at, id";
+	" FROM lead WHERE conversation_id = ?1"
+	" ORDER BY created_at, derived DESC, id";
 
 static const char sql_vars[] =
 	"SELECT name, value, source FROM variable WHERE conversation_id = ?1"

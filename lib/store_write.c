@@ -2,7 +2,8 @@
  * store_write.c: what an import writes, inside the one transaction of its
  * file: conversations found or created by id and source, messages stored
  * once however often they are imported, events, leads and variables, and
- * at the end the rollups of every conversation the import touched.
+ * the rollups of every conversation the import changed (store_rollup.c),
+ * as its run of records ends or, read back, at the end.
  *
  * Identity: a message is (conversation, ts, key), where key hashes its
  * content and its occurrence among identical messages at the same time in
@@ -44,10 +45,21 @@ enum {
 	S_VARIABLE,
 	S_LEAD,
 	S_LEAD_DERIVED,
+	S_LEAD_REDUNDANT,
 	S_FORGOTTEN,
 	S_FORGOTTEN_ANY,
+	S_NEXT_ID,
 	S_COUNT
 };
+
+/* Conversation ?1's stated leads hold the e-mail address and phone. */
+#define STATED_HAS(email, phone) \
+	"(" email " IS NULL OR EXISTS (SELECT 1 FROM lead s" \
+	" WHERE s.conversation_id = ?1 AND s.derived = 0" \
+	" AND s.email = " email " COLLATE NOCASE))" \
+	" AND (" phone " IS NULL OR EXISTS (SELECT 1 FROM lead s" \
+	" WHERE s.conversation_id = ?1 AND s.derived = 0" \
+	" AND s.phone = " phone "))"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CONV_FIND] =
@@ -58,9 +70,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	" ORDER BY source <> '', started_at DESC LIMIT 1",
 	[S_CONV_ADOPT] =
 	"UPDATE conversation SET source = ?2 WHERE id = ?1",
+	/*
+	 * With the fields a conversation record states, as S_CONV_FIELDS,
+	 * and the id the import chose (see struct pending).
+	 */
 	[S_CONV_INSERT] =
-	"INSERT INTO conversation (ext_id, source, user_id, started_at,"
-	" import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+	"INSERT INTO conversation (id, assistant, device, browser, country,"
+	" region, city, status, stated_started_at, ended_at, end_reason, csat,"
+	" stated_input_tokens, stated_output_tokens, stated_cost, ext_id,"
+	" source, user_id, started_at, import_id, csat_offered) VALUES (?1,"
+	" ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?8 = 'ended' OR ?10 IS NOT NULL"
+	" THEN 'ended' ELSE 'active' END, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	" ?16, ?17, ?18, ?19, ?20, ?21)",
 	/*
 	 * Stated fields win over what is stored, except that a stated
 	 * "active" never reopens an ended conversation: an older export
@@ -108,8 +129,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TOUCH] =
 	"INSERT INTO temp.touched (id, is_new, changed) VALUES (?1, ?2, ?2)"
 	" ON CONFLICT (id) DO NOTHING",
+	/* (From 2, rolled up from its run, too: it must be read back now.) */
 	[S_CHANGED] =
-	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed = 0",
+	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed <> 1",
 	[S_SEEN_GET] =
 	"SELECT n FROM temp.seen WHERE k = ?1",
 	[S_SEEN_SET] =
@@ -194,9 +216,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	"stated_started_at, (SELECT min(ts) FROM message WHERE"
 	" conversation_id = ?1), started_at) FROM conversation WHERE id = ?1)),"
 	" ?3, ?4, ?5, 0, ?6)",
+	/*
+	 * A derived lead is left out when the export states every contact
+	 * it holds already (an e-mail address compared without case): the
+	 * visitor who typed the address the form took is one lead.
+	 */
 	[S_LEAD_DERIVED] =
 	"INSERT INTO lead (conversation_id, created_at, email, phone, derived,"
-	" key) VALUES (?1, ?2, ?3, ?4, 1, 0)"
+	" key) SELECT ?1, ?2, ?3, ?4, 1, 0 WHERE NOT ("
+	STATED_HAS("?3", "?4") ")"
 	" ON CONFLICT (conversation_id, key) DO UPDATE SET"
 	" email = coalesce(email, excluded.email),"
 	" phone = coalesce(phone, excluded.phone),"
@@ -210,18 +238,45 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * that of the same id without a source (which it would adopt), one
 	 * without a source against any conversation of that id.
 	 */
+	/* ... and goes when a stated lead comes to hold them all. */
+	[S_LEAD_REDUNDANT] =
+	"DELETE FROM lead WHERE conversation_id = ?1 AND derived = 1 AND "
+	STATED_HAS("lead.email", "lead.phone"),
 	[S_FORGOTTEN] =
 	"SELECT 1 FROM forgotten WHERE key = ?1 OR key = ?2",
 	[S_FORGOTTEN_ANY] =
-	"SELECT 1 FROM forgotten WHERE id_key = ?1"
+	"SELECT 1 FROM forgotten WHERE id_key = ?1",
+	[S_NEXT_ID] =
+	"SELECT coalesce(max(id), 0) + 1 FROM conversation"
 };
 
 /* The conversation id of records that are dropped: it was forgotten. */
 #define CONV_FORGOTTEN 0
 
+/*
+ * A conversation this import creates is inserted when its run ends, with
+ * its rollups, in one statement (store_run_end()), rather than inserted
+ * and then updated.  Until then its messages name the id chosen for it
+ * (foreign keys are off during an import), and anything that needs its
+ * row (a second conversation record, a CSAT vote, an end, a stated lead)
+ * inserts it first (materialize()), after which the run updates it.  A
+ * conversation is looked up by id and source only after the run before
+ * has ended, so a pending one is never missed.
+ */
+struct pending {
+	int64_t id;		/* 0: none pending */
+	struct store_pending p;	/* what the INSERT needs */
+	struct convo_conv_fields stated;
+	struct buf strings;	/* copies of p's and stated's strings */
+	char *reason;		/* an end event's reason, copied */
+	int64_t csat_ts;	/* the latest CSAT event's time, if any */
+	int csat_seen;
+};
+
 struct store_import {
 	struct convo_store *st;
 	sqlite3_stmt *s[S_COUNT];
+	struct store_run *run;	/* the records of the current conversation */
 	int64_t import_id;
 	int64_t now;
 	long messages_new;
@@ -231,6 +286,8 @@ struct store_import {
 	int64_t last_conv;
 	int64_t last_changed;	/* the conversation marked changed last */
 	int any_forgotten;	/* whether the forgotten table has rows */
+	int64_t next_id;	/* the id of the next conversation created */
+	struct pending pending;
 };
 
 static const char temp_tables[] =
@@ -259,6 +316,32 @@ int
 store_begin(struct convo_store *st)
 {
 	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+/*
+ * An import keeps every reference itself: it creates a conversation before
+ * anything of it, takes message ids from the table, and deletes nothing.
+ * Checking each message's conversation again costs a tenth of its insert,
+ * so foreign keys are off while it writes (the pragma only takes effect
+ * outside a transaction).
+ */
+int
+store_begin_import(struct convo_store *st)
+{
+	int rc;
+
+	if ((rc = store_exec(st, "PRAGMA foreign_keys = OFF")) != 0)
+		return rc;
+	if ((rc = store_begin(st)) != 0)
+		store_end_import(st);
+	return rc;
+}
+
+void
+store_end_import(struct convo_store *st)
+{
+	store_rollback(st);
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 }
 
 int
@@ -318,7 +401,11 @@ store_import_begin(struct store_import **out, struct convo_store *st,
 	for (i = 0; rc == 0 && i < S_COUNT; i++)
 		rc = store_prepare(st, &si->s[i], stmt_sql[i]);
 	if (rc == 0)
+		rc = store_run_new(&si->run, st);
+	if (rc == 0)
 		rc = any_forgotten(si);
+	if (rc == 0)
+		rc = store_query_int(st, stmt_sql[S_NEXT_ID], &si->next_id);
 	if (rc == 0)
 		rc = add_import_row(si, file);
 	if (rc != 0) {
@@ -338,6 +425,9 @@ store_import_free(struct store_import *si)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(si->s[i]);
+	store_run_free(si->run);
+	buf_release(&si->pending.strings);
+	free(si->pending.reason);
 	free(si->last_id);
 	free(si->last_source);
 	free(si);
@@ -412,10 +502,181 @@ user_id(int64_t *out, struct store_import *si, const char *token,
 	return found ? 0 : store_fail(si->st, SQLITE_ERROR, "no user id");
 }
 
+void
+store_bind_stated(sqlite3_stmt *s, int first, const struct convo_conv_fields *c)
+{
+	store_bind_text(s, first, c->assistant);
+	store_bind_text(s, first + 1, c->device);
+	store_bind_text(s, first + 2, c->browser);
+	store_bind_text(s, first + 3, c->country);
+	store_bind_text(s, first + 4, c->region);
+	store_bind_text(s, first + 5, c->city);
+	store_bind_text(s, first + 6, c->status);
+	store_bind_int(s, first + 7, c->started_at, CONVO_TIME_NONE);
+	store_bind_int(s, first + 8, c->ended_at, CONVO_TIME_NONE);
+	store_bind_text(s, first + 9, c->end_reason);
+	store_bind_int(s, first + 10, c->csat, 0);
+	store_bind_int(s, first + 11, c->usage.input_tokens, CONVO_NUM_NONE);
+	store_bind_int(s, first + 12, c->usage.output_tokens, CONVO_NUM_NONE);
+	store_bind_double(s, first + 13, c->usage.cost, c->usage.has_cost);
+}
+
+/* What a record that is not a conversation record states of one. */
+static const struct convo_conv_fields no_fields = {
+	.started_at = CONVO_TIME_NONE,
+	.ended_at = CONVO_TIME_NONE,
+	.usage = { CONVO_NUM_NONE, CONVO_NUM_NONE, 0, 0 }
+};
+
+/* Keeps a copy of s in the pending conversation's strings; NULL stays. */
+static void
+keep_string(struct pending *pd, const char **s, size_t *off)
+{
+	*off = SIZE_MAX;
+	if (*s == NULL)
+		return;
+	*off = pd->strings.len;
+	if (buf_add(&pd->strings, *s, strlen(*s) + 1) != 0)
+		*off = SIZE_MAX - 1;
+}
+
+/* Points s into the copies once they stop moving. */
+static int
+find_string(struct pending *pd, const char **s, size_t off)
+{
+	if (off == SIZE_MAX - 1)
+		return CONVO_ENOMEM;
+	*s = off == SIZE_MAX ? NULL : pd->strings.data + off;
+	return 0;
+}
+
+/*
+ * The conversation conv, created by rec for user, is pending: its row
+ * waits for the end of its run.
+ */
+static int
+pend(struct store_import *si, int64_t conv, const struct convo_rec *rec,
+    int64_t user, int64_t start)
+{
+	struct pending *pd = &si->pending;
+	const char **str[] = {
+		&pd->p.ext_id, &pd->p.source, &pd->stated.assistant,
+		&pd->stated.device, &pd->stated.browser, &pd->stated.country,
+		&pd->stated.region, &pd->stated.city, &pd->stated.status,
+		&pd->stated.end_reason
+	};
+	size_t off[sizeof(str) / sizeof(str[0])], i;
+	int rc = 0;
+
+	pd->stated = rec->kind == CONVO_REC_CONV ? rec->conv : no_fields;
+	pd->stated.user = NULL;
+	pd->p.ext_id = rec->conv_id;
+	pd->p.source = rec->source ? rec->source : "";
+	pd->p.user_id = user;
+	pd->p.start = start;
+	pd->p.import_id = si->import_id;
+	pd->p.stated = &pd->stated;
+	pd->p.csat_offered = 0;
+	pd->csat_seen = 0;
+	free(pd->reason);
+	pd->reason = NULL;
+	if (pd->strings.max == 0)
+		buf_init(&pd->strings, 4 * CONVO_MAX_RECORD);
+	buf_reset(&pd->strings);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		keep_string(pd, str[i], &off[i]);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		if (find_string(pd, str[i], off[i]) != 0)
+			rc = CONVO_ENOMEM;
+	pd->id = rc == 0 ? conv : 0;
+	return rc;
+}
+
+/* Inserts the pending conversation conv now: something needs its row. */
+static int
+materialize(struct store_import *si, int64_t conv)
+{
+	struct pending *pd = &si->pending;
+	sqlite3_stmt *s = si->s[S_CONV_INSERT];
+
+	if (pd->id == 0 || pd->id != conv)
+		return 0;
+	pd->id = 0;
+	sqlite3_bind_int64(s, 1, conv);
+	store_bind_stated(s, 2, &pd->stated);
+	store_bind_text(s, 16, pd->p.ext_id);
+	store_bind_text(s, 17, pd->p.source);
+	sqlite3_bind_int64(s, 18, pd->p.user_id);
+	sqlite3_bind_int64(s, 19, pd->p.start);
+	sqlite3_bind_int64(s, 20, pd->p.import_id);
+	sqlite3_bind_int(s, 21, pd->p.csat_offered);
+	return store_step_done(si->st, s);
+}
+
+/*
+ * What the events CSAT, SURVEY and END do to a conversation's row, done
+ * to the pending one instead, as their statements would: the latest vote
+ * wins, a survey was offered, the end sets the time, the status and any
+ * reason.  Returns 1 when conv is pending.
+ */
+static int
+pending_event(int *handled, struct store_import *si, int64_t conv,
+    const struct convo_rec *rec)
+{
+	struct pending *pd = &si->pending;
+
+	*handled = pd->id != 0 && pd->id == conv;
+	if (!*handled)
+		return 0;
+	switch (rec->kind) {
+	case CONVO_REC_CSAT:
+		if (!pd->csat_seen || rec->ts >= pd->csat_ts)
+			pd->stated.csat = rec->csat;
+		if (!pd->csat_seen || rec->ts > pd->csat_ts)
+			pd->csat_ts = rec->ts;
+		pd->csat_seen = 1;
+		return 0;
+	case CONVO_REC_SURVEY:
+		pd->p.csat_offered = 1;
+		return 0;
+	case CONVO_REC_END:
+		pd->stated.ended_at = rec->ts;
+		if (rec->end_reason == NULL)
+			return 0;
+		free(pd->reason);
+		if ((pd->reason = strdup(rec->end_reason)) == NULL)
+			return CONVO_ENOMEM;
+		pd->stated.end_reason = pd->reason;
+		return 0;
+	default:
+		*handled = 0;
+		return 0;
+	}
+}
+
+/*
+ * Ends the current run: a pending conversation is inserted with its
+ * rollups if the run saw it all, else as it was stated.
+ */
+static int
+end_run(struct store_import *si)
+{
+	struct pending *pd = &si->pending;
+	int rc;
+
+	if (pd->id != 0 && !store_run_complete(si->run) &&
+	    (rc = materialize(si, pd->id)) != 0)
+		return rc;
+	rc = store_run_end(si->run, pd->id != 0 ? &pd->p : NULL);
+	pd->id = 0;
+	/* Ending a run may mark its conversation: forget the cache. */
+	si->last_changed = 0;
+	return rc;
+}
+
 static int
 conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 {
-	sqlite3_stmt *s = si->s[S_CONV_INSERT];
 	struct buf token;
 	int64_t user, start;
 	int rc;
@@ -433,15 +694,8 @@ conv_insert(int64_t *conv, struct store_import *si, const struct convo_rec *rec)
 	start = rec->conv.started_at != CONVO_TIME_NONE ? rec->conv.started_at :
 	    rec->msg.ts != CONVO_TIME_NONE ? rec->msg.ts :
 	    rec->ts != CONVO_TIME_NONE ? rec->ts : si->now;
-	store_bind_text(s, 1, rec->conv_id);
-	store_bind_text(s, 2, rec->source ? rec->source : "");
-	sqlite3_bind_int64(s, 3, user);
-	sqlite3_bind_int64(s, 4, start);
-	sqlite3_bind_int64(s, 5, si->import_id);
-	if ((rc = store_step_done(si->st, s)) != 0)
-		return rc;
-	*conv = sqlite3_last_insert_rowid(si->st->db);
-	return 0;
+	*conv = si->next_id++;
+	return pend(si, *conv, rec, user, start);
 }
 
 /* Remembers the conversation resolved last. */
@@ -557,35 +811,18 @@ conv_set_user(struct store_import *si, int64_t conv, const char *token)
 	return apply(si, s, conv);
 }
 
-static void
-bind_conv_fields(sqlite3_stmt *s, int64_t conv, const struct convo_conv_fields *c)
-{
-	sqlite3_bind_int64(s, 1, conv);
-	store_bind_text(s, 2, c->assistant);
-	store_bind_text(s, 3, c->device);
-	store_bind_text(s, 4, c->browser);
-	store_bind_text(s, 5, c->country);
-	store_bind_text(s, 6, c->region);
-	store_bind_text(s, 7, c->city);
-	store_bind_text(s, 8, c->status);
-	store_bind_int(s, 9, c->started_at, CONVO_TIME_NONE);
-	store_bind_int(s, 10, c->ended_at, CONVO_TIME_NONE);
-	store_bind_text(s, 11, c->end_reason);
-	store_bind_int(s, 12, c->csat, 0);
-	store_bind_int(s, 13, c->usage.input_tokens, CONVO_NUM_NONE);
-	store_bind_int(s, 14, c->usage.output_tokens, CONVO_NUM_NONE);
-	store_bind_double(s, 15, c->usage.cost, c->usage.has_cost);
-}
-
 static int
 conv_apply(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 {
 	int rc;
 
+	if ((rc = materialize(si, conv)) != 0)
+		return rc;
 	if (rec->conv.user != NULL &&
 	    (rc = conv_set_user(si, conv, rec->conv.user)) != 0)
 		return rc;
-	bind_conv_fields(si->s[S_CONV_FIELDS], conv, &rec->conv);
+	sqlite3_bind_int64(si->s[S_CONV_FIELDS], 1, conv);
+	store_bind_stated(si->s[S_CONV_FIELDS], 2, &rec->conv);
 	if ((rc = store_step_done(si->st, si->s[S_CONV_FIELDS])) != 0)
 		return rc;
 	if (sqlite3_changes(si->st->db) > 0)
@@ -603,7 +840,8 @@ store_import_conv(int64_t *conv, struct store_import *si,
 	if (cached(si, rec))
 		*conv = si->last_conv;
 	else {
-		if ((rc = conv_resolve(conv, &is_new, si, rec)) != 0)
+		if ((rc = end_run(si)) != 0 ||
+		    (rc = conv_resolve(conv, &is_new, si, rec)) != 0)
 			return rc;
 		if (*conv != CONV_FORGOTTEN) {
 			sqlite3_bind_int64(s, 1, *conv);
@@ -611,13 +849,15 @@ store_import_conv(int64_t *conv, struct store_import *si,
 			if ((rc = store_step_done(si->st, s)) != 0)
 				return rc;
 		}
+		store_run_start(si->run, *conv, is_new);
 		if ((rc = cache_conv(si, rec, *conv)) != 0)
 			return rc;
 	}
 	/* The records of a forgotten conversation are dropped silently. */
 	if (*conv == CONV_FORGOTTEN)
 		return 0;
-	if (rec->kind == CONVO_REC_CONV)
+	/* A conversation created just now has the record's fields. */
+	if (rec->kind == CONVO_REC_CONV && !is_new)
 		return conv_apply(si, *conv, rec);
 	return 0;
 }
@@ -744,14 +984,39 @@ occurrence(int64_t *n, struct store_import *si, int64_t conv, int64_t ts,
 	return store_step_done(si->st, s);
 }
 
+/* Hands a message just stored to the run, for the rollups. */
+static void
+run_message(struct store_import *si, int64_t id, const struct store_msg *sm)
+{
+	const struct convo_msg_fields *m = sm->m;
+	struct store_rmsg r;
+
+	r.id = id;
+	r.ts = m->ts;
+	r.input_tokens = m->usage.input_tokens;
+	r.output_tokens = m->usage.output_tokens;
+	r.cost = m->usage.cost;
+	r.has_cost = m->usage.has_cost != 0;
+	r.role = (unsigned char)m->role;
+	r.handover = (unsigned char)sm->handover;
+	r.feedback = (unsigned char)m->feedback;
+	r.click = m->click_type != NULL;
+	r.fallback = sm->fallback != 0;
+	r.not_understood = 0;
+	r.derived = sm->handover_derived != 0;
+	store_run_message(si->run, &r);
+}
+
 static int
-msg_new(int64_t *msg_id, int *is_new, struct store_import *si, int64_t conv)
+msg_new(int64_t *msg_id, int *is_new, struct store_import *si, int64_t conv,
+    const struct store_msg *sm)
 {
 	*is_new = sqlite3_changes(si->st->db) > 0;
 	if (!*is_new)
 		return 0;
 	*msg_id = sqlite3_last_insert_rowid(si->st->db);
 	si->messages_new++;
+	run_message(si, *msg_id, sm);
 	return mark_changed(si, conv);
 }
 
@@ -768,14 +1033,14 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 		return 0;
 	}
 	if ((rc = msg_insert(si, conv, nth_key(sm->key, 0), sm)) != 0 ||
-	    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
+	    (rc = msg_new(msg_id, is_new, si, conv, sm)) != 0 || *is_new)
 		return rc;
 	if ((rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, 0))) ||
 	    (rc = occurrence(&n, si, conv, ts, sm->key, ours)) != 0)
 		return rc;
 	if (n > 0) {
 		if ((rc = msg_insert(si, conv, nth_key(sm->key, n), sm)) != 0 ||
-		    (rc = msg_new(msg_id, is_new, si, conv)) != 0 || *is_new)
+		    (rc = msg_new(msg_id, is_new, si, conv, sm)) != 0 || *is_new)
 			return rc;
 		rc = msg_find(msg_id, &ours, si, conv, ts, nth_key(sm->key, n));
 		if (rc != 0)
@@ -783,15 +1048,16 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 	}
 	if ((rc = msg_update(si, *msg_id, sm)) != 0)
 		return rc;
-	if (sqlite3_changes(si->st->db) > 0)
-		return mark_changed(si, conv);
-	return 0;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_spoil(si->run);
+	return mark_changed(si, conv);
 }
 
 /* Adds the event row; marks the conversation changed when it is new. */
 static int
 event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
-    const char *value, int64_t msg)
+    const char *value, int64_t msg, int handover)
 {
 	sqlite3_stmt *s = si->s[S_EVENT];
 	int rc;
@@ -804,7 +1070,10 @@ event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
 	sqlite3_bind_int64(s, 6, si->import_id);
 	if ((rc = store_step_done(si->st, s)) != 0)
 		return rc;
-	return sqlite3_changes(si->st->db) > 0 ? mark_changed(si, conv) : 0;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_event(si->run, ts, handover);
+	return mark_changed(si, conv);
 }
 
 static int
@@ -829,10 +1098,17 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 		s = si->s[S_FEEDBACK_SET];
 		sqlite3_bind_int64(s, 1, msg);
 		store_bind_text(s, 2, value);
-		if ((rc = apply(si, s, conv)) != 0)
+		if ((rc = store_step_done(si->st, s)) != 0)
 			return rc;
+		if (sqlite3_changes(si->st->db) > 0) {
+			/* The run has the message: it takes the thumbs. */
+			store_run_feedback(si->run, msg, rec->feedback);
+			if ((rc = mark_changed(si, conv)) != 0)
+				return rc;
+		}
 	}
-	return event_row(si, conv, rec->ts, "feedback", value, msg);
+	return event_row(si, conv, rec->ts, "feedback", value, msg,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -847,7 +1123,8 @@ event_csat(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	sqlite3_bind_int64(s, 3, rec->ts);
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
-	return event_row(si, conv, rec->ts, "csat", score, 0);
+	return event_row(si, conv, rec->ts, "csat", score, 0,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -861,7 +1138,8 @@ event_end(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	store_bind_text(s, 3, rec->end_reason);
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
-	return event_row(si, conv, rec->ts, "end", rec->end_reason, 0);
+	return event_row(si, conv, rec->ts, "end", rec->end_reason, 0,
+	    CONVO_HANDOVER_NONE);
 }
 
 static int
@@ -881,15 +1159,27 @@ int
 store_import_event(struct store_import *si, int64_t conv,
     const struct convo_rec *rec)
 {
+	char score[2] = { (char)('0' + rec->csat), '\0' };
+	const char *value;
 	sqlite3_stmt *s;
-	int rc;
+	int rc, pending;
 
 	if (conv == CONV_FORGOTTEN)
 		return 0;
+	/* These change the conversation's row, or the pending one. */
+	if ((rc = pending_event(&pending, si, conv, rec)) != 0)
+		return rc;
+	if (pending) {
+		value = rec->kind == CONVO_REC_CSAT ? score : rec->end_reason;
+		return event_row(si, conv, rec->ts, rec->kind == CONVO_REC_CSAT ?
+		    "csat" : rec->kind == CONVO_REC_END ? "end" : "survey",
+		    rec->kind == CONVO_REC_SURVEY ? NULL : value, 0,
+		    CONVO_HANDOVER_NONE);
+	}
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
-		    handover_name(rec->handover), 0);
+		    handover_name(rec->handover), 0, rec->handover);
 	case CONVO_REC_FEEDBACK:
 		return event_feedback(si, conv, rec);
 	case CONVO_REC_CSAT:
@@ -899,7 +1189,8 @@ store_import_event(struct store_import *si, int64_t conv,
 		sqlite3_bind_int64(s, 1, conv);
 		if ((rc = apply(si, s, conv)) != 0)
 			return rc;
-		return event_row(si, conv, rec->ts, "survey", NULL, 0);
+		return event_row(si, conv, rec->ts, "survey", NULL, 0,
+		    CONVO_HANDOVER_NONE);
 	case CONVO_REC_END:
 		return event_end(si, conv, rec);
 	case CONVO_REC_VARIABLE:
@@ -909,12 +1200,28 @@ store_import_event(struct store_import *si, int64_t conv,
 	}
 }
 
+/* Runs a lead statement bound by the caller; counts a lead stored. */
+static int
+lead_apply(struct store_import *si, sqlite3_stmt *s, int64_t conv,
+    int derived)
+{
+	int rc;
+
+	if ((rc = store_step_done(si->st, s)) != 0)
+		return rc;
+	if (sqlite3_changes(si->st->db) == 0)
+		return 0;
+	store_run_lead(si->run, derived);
+	return mark_changed(si, conv);
+}
+
 int
 store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
     const char *name, const char *email, const char *phone, int derived)
 {
 	sqlite3_stmt *s;
 	uint64_t key = HASH64_INIT;
+	int rc;
 
 	if (conv == CONV_FORGOTTEN)
 		return 0;
@@ -924,7 +1231,7 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 		sqlite3_bind_int64(s, 2, ts);
 		store_bind_text(s, 3, email);
 		store_bind_text(s, 4, phone);
-		return apply(si, s, conv);
+		return lead_apply(si, s, conv, 1);
 	}
 	/* Stated leads are told apart by their contents (NUL-separated). */
 	key = hash64(key, name ? name : "", name ? strlen(name) + 1 : 0);
@@ -934,6 +1241,9 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	key = hash64(key, phone ? phone : "", phone ? strlen(phone) + 1 : 0);
 	if (key == 0)
 		key = 1;	/* 0 is the derived lead's key */
+	/* Without a time of its own, a lead reads its conversation's. */
+	if ((rc = materialize(si, conv)) != 0)
+		return rc;
 	s = si->s[S_LEAD];
 	sqlite3_bind_int64(s, 1, conv);
 	store_bind_int(s, 2, ts, CONVO_TIME_NONE);
@@ -941,7 +1251,15 @@ store_import_lead(struct store_import *si, int64_t conv, int64_t ts,
 	store_bind_text(s, 4, email);
 	store_bind_text(s, 5, phone);
 	sqlite3_bind_int64(s, 6, (int64_t)key);
-	return apply(si, s, conv);
+	if ((rc = lead_apply(si, s, conv, 0)) != 0)
+		return rc;
+	s = si->s[S_LEAD_REDUNDANT];
+	sqlite3_bind_int64(s, 1, conv);
+	if ((rc = store_step_done(si->st, s)) != 0 ||
+	    sqlite3_changes(si->st->db) == 0)
+		return rc;
+	store_run_unlead(si->run);
+	return mark_changed(si, conv);
 }
 
 static const char sql_touched_counts[] =
@@ -960,7 +1278,8 @@ store_import_finish(struct convo_import_result *res, struct store_import *si,
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = store_rollup(si->st)) != 0)
+	if ((rc = end_run(si)) != 0 ||
+	    (rc = store_rollup(si->st)) != 0)
 		return rc;
 	if ((rc = store_prepare(si->st, &s, sql_touched_counts)) != 0)
 		return rc;

@@ -192,17 +192,16 @@ put_cut(FILE *fp, const char *s, size_t w)
 	fputs(w >= 3 ? "..." : "", fp);
 }
 
-/* Control characters would break the layout: a cell shows them as spaces. */
+/*
+ * A cell for people, on one line: tabs and line ends are spaces, other
+ * controls, characters that reorder text and bad bytes U+FFFD (esc_line).
+ */
 static const char *
 flat(const char *s, struct buf *b)
 {
-	const char *p;
-
 	buf_reset(b);
-	for (p = s; *p; p++)
-		if (buf_addc(b, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' :
-		    *p) != 0)
-			return s;
+	if (esc_line(b, s, strlen(s)) != 0)
+		return s;
 	return b->data ? b->data : "";
 }
 
@@ -254,11 +253,12 @@ print_text(FILE *fp, const struct convo_table *t, size_t max_width)
 		return;
 	buf_init(&b, CONVO_MAX_RECORD);
 	for (c = 0; c < t->n_cols; c++) {
-		w[c] = width(t->names[c]);
+		w[c] = width(flat(t->names[c], &b));
 		for (r = 0; r < t->n_rows; r++) {
 			s = convo_table_cell(t, r, c);
-			if (width(s ? s : "-") > w[c])
-				w[c] = width(s ? s : "-");
+			s = flat(s ? s : "-", &b);
+			if (width(s) > w[c])
+				w[c] = width(s);
 		}
 		total += w[c] + (c > 0 ? 2 : 0);
 	}
@@ -286,10 +286,16 @@ print_text(FILE *fp, const struct convo_table *t, size_t max_width)
 	free(w);
 }
 
-/* RFC 4180: quoted when it holds the separator, a quote or a line end. */
+/*
+ * RFC 4180: quoted when it holds the separator, a quote or a line end.
+ * Cleaned first as text for people is (esc_text), line ends kept.
+ */
 static void
-put_csv(FILE *fp, const char *s, int sep)
+put_csv(FILE *fp, const char *s, int sep, struct buf *b)
 {
+	buf_reset(b);
+	if (esc_text(b, s, strlen(s)) == 0)
+		s = b->data ? b->data : "";
 	if (strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL) {
 		fputs(s, fp);
 		return;
@@ -303,12 +309,11 @@ put_csv(FILE *fp, const char *s, int sep)
 	fputc('"', fp);
 }
 
-/* TSV cannot quote: tabs and line ends in a cell become spaces. */
+/* TSV cannot quote: a cell is kept on its line as for people. */
 static void
-put_tsv(FILE *fp, const char *s)
+put_tsv(FILE *fp, const char *s, struct buf *b)
 {
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
+	fputs(flat(s, b), fp);
 }
 
 static void
@@ -316,7 +321,9 @@ print_sv(FILE *fp, const struct convo_table *t, int sep)
 {
 	size_t r, c;
 	const char *s;
+	struct buf b;
 
+	buf_init(&b, CONVO_MAX_RECORD);
 	for (r = 0; r <= t->n_rows; r++) {
 		for (c = 0; c < t->n_cols; c++) {
 			s = r == 0 ? t->names[c] : convo_table_cell(t, r - 1, c);
@@ -333,38 +340,69 @@ print_sv(FILE *fp, const struct convo_table *t, int sep)
 			if (s == NULL)
 				continue;
 			if (sep == ',')
-				put_csv(fp, s, sep);
+				put_csv(fp, s, sep, &b);
 			else
-				put_tsv(fp, s);
+				put_tsv(fp, s, &b);
 		}
 		fputc(sep == ',' ? '\r' : '\n', fp);
 		if (sep == ',')
 			fputc('\n', fp);
 	}
+	buf_release(&b);
 }
 
+/*
+ * Valid UTF-8 p[0..n) inside a JSON string: controls, DEL and the
+ * characters that reorder text (utf8_disguise()) as escapes, so that the
+ * text stays whole and the output shows none of them raw.
+ */
+static void
+json_valid(FILE *fp, const unsigned char *p, size_t n)
+{
+	size_t i, len;
+	unsigned long cp;
+
+	for (i = 0; i < n; i += len) {
+		len = p[i] < 0x80 ? 1 : utf8_disguise((const char *)p + i,
+		    n - i);
+		if (len == 0) {
+			/* Any other character, or a byte of one. */
+			fputc(p[i], fp);
+			len = 1;
+			continue;
+		}
+		cp = len == 1 ? p[i] : len == 2 ? (p[i] & 0x1fUL) << 6 |
+		    (p[i + 1] & 0x3f) : (p[i] & 0x0fUL) << 12 |
+		    (p[i + 1] & 0x3fUL) << 6 | (p[i + 2] & 0x3f);
+		if (cp == '"' || cp == '\\')
+			fprintf(fp, "\\%c", (int)cp);
+		else if (cp == '\n')
+			fputs("\\n", fp);
+		else if (cp == '\t')
+			fputs("\\t", fp);
+		else if (cp == '\r')
+			fputs("\\r", fp);
+		else if (cp < 0x20 || cp >= 0x7f)
+			fprintf(fp, "\\u%04lx", cp);
+		else
+			fputc(p[i], fp);
+	}
+}
+
+/* Bad bytes, which JSON cannot say, are U+FFFD. */
 void
 convo_json_string(FILE *fp, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), bad;
 
 	fputc('"', fp);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', fp);
-			fputc(*p, fp);
-		} else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p == '\r')
-			fputs("\\r", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
-		else
-			fputc(*p, fp);
+	while ((bad = utf8_check(s, n)) != 0) {
+		json_valid(fp, (const unsigned char *)s, bad - 1);
+		fputs("\xef\xbf\xbd", fp);
+		s += bad;
+		n -= bad;
 	}
+	json_valid(fp, (const unsigned char *)s, n);
 	fputc('"', fp);
 }
 

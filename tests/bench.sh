@@ -7,7 +7,8 @@
 # reference, sqlite3's own .import of the same messages as CSV into a new
 # file database (no JSON, no indexes); a short Python import of the
 # documents (json + sqlite3); convo-stats --all --json for 7 days and for
-# all time; convo-end-stale; convo-transcript of one conversation if the
+# all time; convo-end-stale catching up and then as cron runs it (an
+# hour later); convo-transcript of one conversation if the
 # command exists.  Peak RSS and CPU time come from /usr/bin/time -v.
 # Prints a table: wall seconds, messages per second, peak RSS, wall
 # time as a multiple of the reference, CPU seconds and that multiple
@@ -105,8 +106,19 @@ else
 	echo "(convo-transcript not built: skipped)"
 fi
 
+# All the generated weeks' active conversations (a fifth) ended at once,
+# as a first run catches up; then as cron runs it: an hour's worth, and
+# nothing.
 cp json.db stale.db
+stale=$(sqlite3 stale.db "SELECT count(*) FROM conversation
+    WHERE status = 'active'")
 measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-09T00:00:00Z
-row "convo-end-stale, $n convs" 0 s1
-measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-09T00:00:00Z
+row "convo-end-stale, catch up ($stale)" 0 s1
+cp json.db stale.db
+"$cmd/convo-end-stale" -q -d stale.db --now 2026-11-01T00:00:00Z
+stale=$(sqlite3 stale.db "SELECT count(*) FROM conversation
+    WHERE status = 'active' AND last_activity_at < 1793408400000")
+measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-01T01:00:00Z
+row "convo-end-stale, an hour later ($stale)" 0 s1
+measure "$cmd/convo-end-stale" -q -d stale.db --now 2026-11-01T01:00:00Z
 row "convo-end-stale again, none stale" 0 s1

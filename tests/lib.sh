@@ -106,6 +106,56 @@ imports_as_folder() {
 	done
 }
 
+# now_ms: the clock in milliseconds.
+now_ms() { date +%s%3N; }
+
+# kill_random N CMD...: the crash tests' loop.  Runs CMD again and again
+# and kills it with SIGKILL at a moment drawn at random, until N runs were
+# caught alive (or 4N runs went by).  Before each run it calls kill_setup,
+# after it kill_check NAME, with what the run printed in $tmp/kill.out
+# and $tmp/kill.err.  The moments come from the seed
+# $CONVO_KILL_SEED, else a new one, printed as a TAP comment so that a
+# failure can be drawn again.  They spread over 1.5 times the run's
+# expected length, $kill_ms (set by the test), which shrinks by 15% when
+# a run finishes before its kill and grows by 2% when one is caught: about
+# one run in nine then finishes, and the others die anywhere in their
+# work, whatever the speed of the machine or the build.
+kill_random() {
+	kill_want=$1
+	shift
+	kill_seed=${CONVO_KILL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+	echo "# kill moments drawn from seed $kill_seed" \
+	    "(CONVO_KILL_SEED=$kill_seed draws them again)"
+	awk -v seed="$kill_seed" -v n=$((kill_want * 4)) \
+	    'BEGIN { srand(seed); for (i = 0; i < n; i++) print rand() }' \
+	    >"$tmp/kill.draws"
+	kill_runs=0
+	kill_caught=0
+	while [ "$kill_caught" -lt "$kill_want" ] && read -r kill_f <&3; do
+		kill_at=$(awk -v f="$kill_f" -v ms="$kill_ms" \
+		    'BEGIN { printf "%.3f", f * 1.5 * ms / 1000 }')
+		kill_setup
+		"$@" >"$tmp/kill.out" 2>"$tmp/kill.err" </dev/null &
+		kill_pid=$!
+		sleep "$kill_at"
+		kill -KILL "$kill_pid" 2>/dev/null
+		wait "$kill_pid" 2>/dev/null	# no "Killed" from the shell
+		kill_status=$?
+		kill_runs=$((kill_runs + 1))
+		case $kill_status in
+		137)	kill_caught=$((kill_caught + 1))
+			kill_ms=$(awk -v ms="$kill_ms" 'BEGIN { print ms * 1.02 }')
+			kill_check "run $kill_runs, killed at ${kill_at}s" ;;
+		0)	kill_ms=$(awk -v ms="$kill_ms" 'BEGIN { print ms * 0.85 }')
+			kill_check "run $kill_runs, done before ${kill_at}s" ;;
+		*)	ok 1 "run $kill_runs exited $kill_status by itself"
+			sed 's/^/# /' "$tmp/kill.err" ;;
+		esac
+	done 3<"$tmp/kill.draws"
+	kill_what="$kill_caught of $kill_runs runs killed at random moments"
+	ok $((kill_caught < kill_want)) "$kill_what (at least $kill_want)"
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	rm -rf "$tmp"

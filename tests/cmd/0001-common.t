@@ -184,7 +184,7 @@ run convo-import -d newer.db object.json
 status_is 73 "a newer schema exits 73"
 out_is "a newer schema: nothing on stdout" </dev/null
 err_is "a newer schema says which and what to do" <<EOF
-convo-import: database schema version 99 is newer than this convo's ($version): upgrade convo
+convo-import: newer.db: database schema version 99 is newer than this convo's ($version): upgrade convo
 EOF
 is "$(sqlite3 newer.db 'SELECT count(*) FROM sqlite_schema')" "0" \
 	"a newer schema: no table added"
@@ -200,7 +200,7 @@ run convo-import -d foreign.db object.json
 status_is 73 "a foreign database exits 73"
 out_is "a foreign database: nothing on stdout" </dev/null
 err_is "a foreign database is not a convo database" <<'EOF'
-convo-import: not a convo database: it has tables but no convo schema version
+convo-import: foreign.db: not a convo database: it has tables but no convo schema version
 EOF
 is "$(sqlite3 foreign.db 'SELECT group_concat(name) FROM sqlite_schema')" \
 	"notes" "a foreign database: no table added"
@@ -214,7 +214,7 @@ run convo-import -d notes.txt object.json
 status_is 73 "a file that is not a database exits 73"
 out_is "not a database: nothing on stdout" </dev/null
 err_is "not a database: SQLite's reason" <<'EOF'
-convo-import: cannot use 'notes.txt': file is not a database
+convo-import: notes.txt: file is not a database
 EOF
 cmp -s notes.txt notes.orig
 ok $? "not a database: the file is unchanged"
@@ -224,7 +224,7 @@ run convo-import -d nosuchdir/x.db object.json
 status_is 73 "a database in a missing directory exits 73"
 out_is "a database in a missing directory: nothing on stdout" </dev/null
 err_is "a database in a missing directory: SQLite's reason" <<'EOF'
-convo-import: cannot open 'nosuchdir/x.db': unable to open database file
+convo-import: nosuchdir/x.db: cannot create: no such directory
 EOF
 
 done_testing

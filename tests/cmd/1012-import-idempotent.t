@@ -33,6 +33,8 @@ EOF
 # events 7 (all from the stream); leads 1 + 1; variables 3 + 1 + 1.
 is "$(counts)" "18 45 18 7 2 5" "all good files: counts per table"
 content >"$tmp/first"
+# The import writes with foreign keys off: every reference must hold.
+is "$(sql 'PRAGMA foreign_key_check')" "" "all good files: no dangling reference"
 
 # The second time: nothing new, nothing updated, no row changed.
 run convo-import $good

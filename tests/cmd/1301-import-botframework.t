@@ -15,14 +15,17 @@ botframework/copilot-list.json botframework/emulator.jsonl"
 # Messages: webchat 7 (typing is not one; a8 comes twice, kept once);
 # the record 6; the list 3 + 3; the Emulator 6: 25.  Users u-42, aad-7
 # (twice), u1, u2: 4.  Events: webchat feedback, handover, end; the
-# record's Escalated handover; the list's like; the Emulator's handoff: 6.
+# list's like; the Emulator's handoff: 5.  The record's Escalated outcome
+# adds no handover: its user typed "talk to a human please" after a
+# fallback, which the rules read as the request (after_fallback), and one
+# request is one handover.
 run convo-import $good
 status_is 0 "good files: exit 0"
 out_timeless "good files: summary" <<'OUT'
 imported 4 files: 6 new and 0 updated conversations, 25 new messages, 0 skipped records, T s
 OUT
 err_is "good files: no diagnostics" </dev/null
-is "$(counts)" "6 25 4 6 0 0" "good files: counts per table"
+is "$(counts)" "6 25 4 5 0 0" "good files: counts per table"
 is "$(sql "SELECT DISTINCT format FROM import")" "botframework" \
     "good files: each detected as botframework"
 sql "SELECT ext_id, source, status, coalesce(end_reason, '-'),
@@ -66,8 +69,16 @@ em-1|handover|direct
 conv-1|feedback|down
 conv-1|handover|direct
 conv-1|end|completedSuccessfully
-8a1c|handover|direct
 7b2d|feedback|up
+OUT
+# Handovers per conversation, by kind: one each where one was asked for.
+sql "SELECT ext_id, n_handovers, n_handover_direct, n_handover_after_fallback,
+    datetime(first_handover_at / 1000, 'unixepoch') FROM conversation
+    WHERE n_handovers > 0 ORDER BY id" >"$tmp/out"
+out_is "handovers: one request is one handover" <<'OUT'
+conv-1|1|1|0|2026-11-20 10:31:00
+8a1c|1|0|1|2026-11-20 10:40:50
+em-1|1|1|0|2026-11-20 09:00:04
 OUT
 
 # Again: nothing new, nothing updated.
@@ -77,7 +88,7 @@ status_is 0 "again: exit 0"
 out_timeless "again: nothing new" <<'OUT'
 imported 4 files: 0 new and 0 updated conversations, 0 new messages, 0 skipped records, T s
 OUT
-is "$(counts)" "6 25 4 6 0 0" "again: the same counts"
+is "$(counts)" "6 25 4 5 0 0" "again: the same counts"
 
 # A shorter, earlier export of conv-1 into a fresh database, then the
 # whole one: only its 5 later messages are new.

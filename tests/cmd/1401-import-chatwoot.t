@@ -14,14 +14,17 @@ chatwoot/webhooks.jsonl"
 # Conversations 42, 43, 44.  Messages: 42 has 10, less the private note
 # and the CSAT survey: 8; 43 has 4; the webhooks 4 events of messages,
 # one repeated: 3.  15 in all.  Users chatwoot:7, :8, :9.  Events: 42
-# and 44 each a handover, a survey and a CSAT: 6.  Leads: Ana, Lea.
+# and 44 each a survey and a CSAT, 44 the handover of the first agent
+# message after the bot: 5; in 42 Ana typed "talk to a human" after a
+# fallback, which the rules read as the request (after_fallback), so
+# the agent's first message there adds none.  Leads: Ana, Lea.
 run convo-import $good
 status_is 0 "good files: exit 0"
 out_timeless "good files: summary" <<'OUT'
 imported 3 files: 3 new and 0 updated conversations, 15 new messages, 0 skipped records, T s
 OUT
 err_is "good files: no diagnostics" </dev/null
-is "$(counts)" "3 15 3 6 2 0" "good files: counts per table"
+is "$(counts)" "3 15 3 5 2 0" "good files: counts per table"
 is "$(sql "SELECT DISTINCT format FROM import")" "chatwoot" \
     "good files: each detected as chatwoot"
 sql "SELECT ext_id, source, status, coalesce(csat, '-'),
@@ -46,12 +49,21 @@ sql "SELECT c.ext_id, e.type, coalesce(e.value, '-'),
     JOIN conversation c ON c.id = e.conversation_id ORDER BY e.ts, e.id" \
     >"$tmp/out"
 out_is "events: the first agent message after the bot; input_csat" <<'OUT'
-42|handover|direct|2026-11-20 10:31:00
 42|survey|-|2026-11-20 10:32:30
 42|csat|4|2026-11-20 10:32:30
 44|handover|direct|2026-11-20 11:31:00
 44|survey|-|2026-11-20 11:31:30
 44|csat|5|2026-11-20 11:31:30
+OUT
+# One request is one handover: 42's typed one (10:30:30, picked up by
+# the agent at 10:31:00, 30 s), 44's first agent message (picked up at
+# once).
+sql "SELECT ext_id, n_handovers, n_handover_direct, n_handover_after_fallback,
+    datetime(first_handover_at / 1000, 'unixepoch'), agent_pickup_ms
+    FROM conversation WHERE n_handovers > 0 ORDER BY id" >"$tmp/out"
+out_is "handovers: one request is one handover" <<'OUT'
+42|1|0|1|2026-11-20 10:30:30|30000
+44|1|1|0|2026-11-20 11:31:00|0
 OUT
 sql "SELECT coalesce(name, '-'), coalesce(email, '-'), coalesce(phone, '-')
     FROM lead ORDER BY id" >"$tmp/out"
@@ -65,7 +77,7 @@ run convo-import $good
 out_timeless "again: nothing new" <<'OUT'
 imported 3 files: 0 new and 0 updated conversations, 0 new messages, 0 skipped records, T s
 OUT
-is "$(counts)" "3 15 3 6 2 0" "again: the same counts"
+is "$(counts)" "3 15 3 5 2 0" "again: the same counts"
 
 # Webhooks captured so far, then all of them: only what came later.
 export CONVO_DB="$tmp/later.db"

@@ -33,14 +33,19 @@ EOF
 # The cards, figured by hand in 2001-stats-figures.t: 6 conversations
 # after 2 (neither good nor bad news); CSAT 3.5 after 4 is worse (red);
 # abandoned 25% after 50% is better (green) although it went down; a
-# change from 0 has no percentage.
+# change from 0 has no percentage, only its arrow: leads (neither good
+# nor bad), the handover rate 50% after 0% (red).
 sed -n '/id="kpi-conversations"/,/<\/div>/p;/id="kpi-csat_avg"/,/<\/div>/p
-    /id="kpi-abandoned_rate"/,/<\/div>/p;/id="kpi-leads"/,/<\/div>/p' \
+    /id="kpi-abandoned_rate"/,/<\/div>/p;/id="kpi-leads"/,/<\/div>/p
+    /id="kpi-handover_rate"/,/<\/div>/p' \
     report.html >got
 same got "the cards: value, previous, change coloured by good news" <<'EOF'
 <div class="card" id="kpi-conversations"><h3>Conversations</h3>
 <p class="value">6</p>
 <p class="prev">previous 2 <span class="same" title="no better or worse">▲ +200.0%</span></p></div>
+<div class="card" id="kpi-handover_rate"><h3>Handover rate</h3>
+<p class="value">50.0%</p>
+<p class="prev">previous 0.0% <span class="bad" title="worse">▲</span></p></div>
 <div class="card" id="kpi-csat_avg"><h3>CSAT (1 to 5)</h3>
 <p class="value">3.50</p>
 <p class="prev">previous 4.00 <span class="bad" title="worse">▼ -12.5%</span></p></div>
@@ -49,7 +54,7 @@ same got "the cards: value, previous, change coloured by good news" <<'EOF'
 <p class="prev">previous 50.0% <span class="good" title="better">▼ -50.0%</span></p></div>
 <div class="card" id="kpi-leads"><h3>Leads</h3>
 <p class="value">2</p>
-<p class="prev">previous 0</p></div>
+<p class="prev">previous 0 <span class="same" title="no better or worse">▲</span></p></div>
 EOF
 grep -E '^<div><dt>|^<li><span class="key"' report.html >got
 same got "period, zone, generation time, filters; the legends" <<'EOF'

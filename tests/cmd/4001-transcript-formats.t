@@ -42,6 +42,25 @@ golden email --format email --brand 'Café Müller' --from 'Café Müller <shop@
 run python3 "$top/tests/html_check.py" "$exp/html"
 status_is 0 "html: tests/html_check.py finds nothing wrong"
 out_is "html: no fault printed" </dev/null
+# Each line of a message takes its own direction: the Arabic line reads
+# right to left, the English one under it left to right (one element for
+# both made the English line RTL too, with its '?' in front).
+grep -c -e '^<div class="para"><div dir="auto">مرحبا</div>$' \
+    -e '^<div dir="auto">opening hours?</div></div>$' "$exp/html" >n
+is "$(cat n)" 2 "html: a line of Arabic and one of English, each its own dir"
+
+# System lines only with --include-system, in every format for people.
+for f in text markdown html; do
+	convo-transcript --format $f T1 >plain.$f
+	convo-transcript --format $f --include-system T1 >system.$f
+	is "$(grep -c 'Visitor joined\|Transferring' plain.$f)" 0 \
+	    "$f: no system line without --include-system"
+	is "$(grep -c 'Visitor joined\|Transferring' system.$f)" 2 \
+	    "$f: both with it"
+done
+is "$(grep -c 'class="msg system"' system.html)" 2 \
+    "html: the system lines as system bubbles"
+
 if command -v jq >/dev/null 2>&1; then
 	jq -r '.[].messages | length' "$exp/json" >n
 	same n "json: jq reads it, every message of each" <<'EOF'

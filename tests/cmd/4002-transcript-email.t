@@ -26,9 +26,11 @@ check() {
 }
 
 check "defaults" --now 2026-11-22T09:00:00Z T1
-out_is "defaults: the lead's address, the sender, the date in the subject" <<'EOF'
+# The first lead with an address was derived from Lena's text, without a
+# name; the stated lead with the same address gives it.
+out_is "defaults: the lead's address and name, the sender, the date in the subject" <<'EOF'
 From: convo@localhost
-To: lena@example.com
+To: Lena Wolf <lena@example.com>
 Subject: Your conversation on 2026-11-20
 Date: Sun, 22 Nov 2026 09:00:00 +0000
 Message-ID: <transcript.20261122.9117c07acf1a4049@localhost>

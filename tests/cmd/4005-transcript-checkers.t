@@ -1,8 +1,10 @@
 #!/bin/sh
 # The checkers that the transcript tests rely on catch what they claim
-# to: tests/html_check.py on a page with every fault it looks for, and
-# tests/mime_check.py on e-mails broken in the ways it looks for.  A
-# checker that passed everything would make 4002 and 4003 worthless.
+# to: tests/html_check.py on a page with every fault it looks for,
+# tests/mime_check.py on e-mails broken in the ways it looks for, and
+# tests/inert_check.py on each character and markup it looks for.  A
+# checker that passed everything would make 4002, 4003 and 9010
+# worthless.
 . "${CONVO_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
 cd "$tmp" || exit 1
@@ -49,5 +51,40 @@ broken "a second Subject" '1s/^/Subject: x\r\n/' "Subject appears 2 times"
 broken "a LF line end" '1s/\r$//' "lone CR or LF"
 broken "a changed body" 's/shop-bot/shop-bat/' "text/plain differs"
 broken "no Date" '/^Date: /d' "Date appears 0 times"
+
+# tests/inert_check.py: each character it looks for, where it is, by
+# the file's mode; what a mode allows passes.
+printf 'ok\ttab\na\033[2Jb\342\200\256c\302\205d\342\200\250\342\201\246\rz\177\n' \
+    >bad.txt
+printf '<https://x.example/> and <b>x</b>\n' >bad.md
+printf '{"a": "\\u202e", "\\u0007": [1]}\n' >bad.json
+printf 'a,"b\nc"\r\nd\re\r\n' >bad.csv
+printf 'bad \377\n' >notutf8.txt
+sed 's/shop-bot/shop=E2=80=AEbot/' good.eml >rlo.eml
+printf 'To: x\r\nSubject: caf\303\251\r\n\r\nx\r\n' >raw.eml
+run python3 "$top/tests/inert_check.py" bad.txt notutf8.txt --markdown \
+    bad.md --json bad.json --json-escaped bad.json --csv bad.csv --email \
+    rlo.eml good.eml raw.eml
+status_is 1 "inert_check: bad files fail"
+out_is "inert_check: every fault, with its position" <<'EOF'
+bad.txt:2:2: U+001B control
+bad.txt:2:7: U+202E RIGHT-TO-LEFT OVERRIDE
+bad.txt:2:9: U+0085 control
+bad.txt:2:11: U+2028 LINE SEPARATOR
+bad.txt:2:12: U+2066 LEFT-TO-RIGHT ISOLATE
+bad.txt: 2 more
+notutf8.txt: not UTF-8 at byte 4
+bad.md:1:26: raw HTML
+bad.md:1:30: raw HTML
+bad.json: string '\u202e':1:1: U+202E RIGHT-TO-LEFT OVERRIDE
+bad.json: string '\x07':1:1: U+0007 control
+bad.csv:3:2: U+000D control
+rlo.eml: text/plain:4:19: U+202E RIGHT-TO-LEFT OVERRIDE
+rlo.eml: text/html:72:42: U+202E RIGHT-TO-LEFT OVERRIDE
+raw.eml: a non-ASCII byte at 19
+EOF
+run python3 "$top/tests/inert_check.py" --json-escaped bad.json --csv \
+    good.eml --email good.eml
+status_is 0 "inert_check: escapes in --json-escaped, CRLF in --csv pass"
 
 done_testing

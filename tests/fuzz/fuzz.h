@@ -1,7 +1,8 @@
 /*
  * fuzz.h: what the parser fuzz harnesses share.  fuzz_parse() runs a
  * parser over the input twice -- stopping at the first error, then with
- * skip_bad, a dated file name and a short session gap -- into a sink that
+ * skip_bad, a dated file name, a short session gap and the default rules
+ * (which the adapters ask about handovers) -- into a sink that
  * reads every string it is handed and aborts when a record breaks what
  * records promise, so a dangling pointer or a bad record shows at once.
  * Included once by each tests/fuzz/fuzz_<parser>.c.
@@ -59,19 +60,37 @@ fuzz_diag(void *ctx, const struct convo_diag *d)
 	*n += strlen(d->message);
 }
 
+/* The default rules, compiled once; NULL if they do not compile. */
+static const struct convo_rules *
+fuzz_rules(void)
+{
+	static struct convo_rules *rules;
+	static int tried;
+	const char *text;
+
+	if (!tried) {
+		tried = 1;
+		text = convo_rules_default_text();
+		if (convo_rules_new(&rules, text, strlen(text), "default",
+		    NULL, NULL) != 0)
+			rules = NULL;
+	}
+	return rules;
+}
+
 static void
 fuzz_run(const uint8_t *data, size_t size, int (*parse)(struct parser *),
     int skip_bad)
 {
 	struct reader *rd;
-	static const struct convo_import_options opt =
-	    CONVO_IMPORT_OPTIONS_INIT;
+	struct convo_import_options opt = CONVO_IMPORT_OPTIONS_INIT;
 	struct parser p;
 	size_t n = 0;
 	FILE *fp;
 
 	if ((fp = fmemopen((void *)(uintptr_t)data, size, "r")) == NULL)
 		return;
+	opt.rules = skip_bad ? fuzz_rules() : NULL;
 	if (reader_new(&rd, fp) == 0) {
 		memset(&p, 0, sizeof(p));
 		p.rd = rd;

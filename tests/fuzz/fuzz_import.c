@@ -48,6 +48,8 @@ import(struct convo_import_result *res, struct convo_store *st,
 	opt.now = NOW;
 	opt.session_gap_ms = 30 * 60 * 1000;
 	opt.diag = quiet;
+	/* Parsing and storing in one thread, then in two. */
+	opt.threads = skip_bad;
 	rc = convo_import_file(res, st, fp, "2026-11-20-fuzz.txt", &opt);
 	fclose(fp);
 	/* Bad data is refused with a status; anything else is a bug. */

@@ -24,7 +24,8 @@
  *     refused (CONVO_EUSAGE) when --from or --to is not an address list
  *     convo_mail_address_check takes;
  *   - text and Markdown: valid UTF-8 without control characters but tab
- *     and line end; in Markdown every '<' starts an autolink;
+ *     and line end, C1 controls, U+2028, U+2029 or bidi controls
+ *     (utf8_disguise()); in Markdown every '<' starts an autolink;
  *   - JSON: cJSON reads it back, with the id unchanged when it was
  *     clean UTF-8.
  * The escapers are run on the raw bytes too: esc_html() leaves none of
@@ -284,18 +285,26 @@ check_plain(const char *s, size_t n, int markdown)
 
 		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 			abort();
+		if (c >= 0x80 && utf8_disguise(s + i, n - i) != 0)
+			abort();
 		if (markdown && c == '<' && strncasecmp(s + i + 1, "http", 4))
 			abort();
 	}
 }
 
-/* Whether s passes the escapers unchanged: UTF-8, no controls. */
+/*
+ * Whether s passes the escapers unchanged: UTF-8 (checked by the caller),
+ * no controls, no character that reorders text.
+ */
 static int
 clean(const char *s)
 {
-	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') ||
-		    *s == 0x7f)
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+		    s[i] != '\n') || s[i] == 0x7f ||
+		    utf8_disguise(s + i, n - i) != 0)
 			return 0;
 	return 1;
 }

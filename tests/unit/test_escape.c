@@ -185,6 +185,45 @@ test_headers(void)
 	    "phrase: a comma is encoded, not taken as a list");
 }
 
+/*
+ * Characters that move or hide text: C1 controls, the line and paragraph
+ * separators, bidi embeddings, overrides and isolates.  RLO would show
+ * "gnp.exe" as "exe.png"; the marks LRM, RLM and ALM, which right-to-left
+ * text needs and which reorder nothing but neutrals, stay.
+ */
+static void
+test_disguise(void)
+{
+	is_str(esc(esc_text, "see \xe2\x80\xaegnp.exe", 0),
+	    "see " FFFD "gnp.exe", "text: RLO (U+202E) is U+FFFD");
+	is_str(esc(esc_html, "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac"
+	    "\xe2\x80\xad<", 0), FFFD FFFD FFFD FFFD "&lt;",
+	    "html: LRE, RLE, PDF, LRO are U+FFFD");
+	is_str(esc(esc_text, "\xe2\x81\xa6" "a\xe2\x81\xa7" "b\xe2\x81\xa8" "c"
+	    "\xe2\x81\xa9", 0), FFFD "a" FFFD "b" FFFD "c" FFFD,
+	    "text: the isolates U+2066 to U+2069 are U+FFFD");
+	is_str(esc(esc_text, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", 0),
+	    "a" FFFD "b" FFFD "c", "text: U+2028 and U+2029 are U+FFFD");
+	is_str(esc(esc_text, "\xc2\x80\xc2\x85\xc2\x9b" "2J\xc2\x9f", 0),
+	    FFFD FFFD FFFD "2J" FFFD, "text: C1 controls (NEL, CSI) are U+FFFD");
+	is_str(esc(esc_text, "\xc2\xa0\xc2\xa9\xe2\x80\xa7\xe2\x80\xaf"
+	    "\xe2\x81\xa5\xe2\x81\xaa", 0), "\xc2\xa0\xc2\xa9\xe2\x80\xa7"
+	    "\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+	    "text: their neighbours (NBSP, U+2027, U+202F, U+2065) stay");
+	is_str(esc(esc_text, "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c\xd7\xa9", 0),
+	    "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c\xd7\xa9",
+	    "text: LRM, RLM and ALM stay");
+	is_str(big(esc_json, "\xe2\x80\xae\xc2\x85"), FFFD FFFD,
+	    "json: RLO and NEL are U+FFFD too");
+	is_str(big(esc_markdown, "\xe2\x80\xae*"), FFFD "\\*",
+	    "markdown: RLO is U+FFFD");
+	is_str(big(mime_clean, "Eve\xe2\x80\xae\r\nBcc"), "Eve" FFFD FFFD " Bcc",
+	    "clean: RLO and CR are U+FFFD, LF a space");
+	is_str(big(esc_line, "a\tb\r\nc\x1b\xe2\x80\xae\xff"),
+	    "a b" FFFD " c" FFFD FFFD FFFD,
+	    "line: tab and LF are spaces, CR, ESC, RLO and bad bytes U+FFFD");
+}
+
 int
 main(void)
 {
@@ -224,5 +263,6 @@ main(void)
 	test_qp();
 	test_base64();
 	test_headers();
+	test_disguise();
 	return done_testing();
 }

@@ -228,6 +228,63 @@ test_errors(void)
 	    "Dataverse list: content not a string");
 }
 
+/* One .transcript activity of conversation h, as a JSON Lines line. */
+#define ACT(type, id, sec, rest) "{\"type\":\"" type "\",\"id\":\"" id \
+	"\",\"timestamp\":\"2026-11-20T10:30:" sec "Z\",\"channelId\":" \
+	"\"webchat\",\"conversation\":{\"id\":\"h\"}" rest "}\n"
+#define USER ",\"from\":{\"id\":\"u\",\"role\":\"user\"}"
+#define BOT ",\"from\":{\"id\":\"b\",\"role\":\"bot\"}"
+
+/*
+ * One request for a human is one handover.  A handoff activity, a
+ * HandOff trace and an Escalated SessionInfo after the same user message
+ * add one between them; none when the import's rules find the request in
+ * that message already (it carries the handover then).
+ */
+static void
+test_one_request(void)
+{
+	struct convo_rules *rules = NULL;
+	const char *plain = ACT("message", "1", "00", USER ",\"text\":\"hi\"")
+	    ACT("handoff", "2", "01", BOT) ACT("trace", "3", "02", BOT
+	    ",\"valueType\":\"HandOff\"") ACT("message", "4", "03", USER
+	    ",\"text\":\"still there?\"") ACT("event", "5", "04", BOT
+	    ",\"name\":\"handoff.initiate\"");
+	const char *typed = ACT("message", "1", "00", USER
+	    ",\"text\":\"I want to talk to a human\"")
+	    ACT("handoff", "2", "01", BOT);
+	const char *text = convo_rules_default_text();
+
+	is_int(run(plain, 0), 0, "two turns, three handoffs: parses");
+	is_int(got.n_rec, 6, "  conv, user, 2 messages, 1 handover each turn");
+	is_str(got.rec[3], "handover 2 h/webchat @2026-11-20T10:30:01Z "
+	    "kind=direct", "  the handoff of the first turn");
+	is_str(got.rec[5], "handover 5 h/webchat @2026-11-20T10:30:04Z "
+	    "kind=direct", "  the HandOff trace after it adds none; the "
+	    "next turn's handoff.initiate is one");
+	is_int(run(typed, 0), 0, "no rules: a typed request, a handoff");
+	is_int(got.n_rec, 4, "  the handoff is the handover");
+	if (convo_rules_new(&rules, text, strlen(text), "default",
+	    NULL, NULL) != 0) {
+		ok(0, "the default rules compile");
+		return;
+	}
+	harness.opt.rules = rules;
+	is_int(run(typed, 0), 0, "rules: a typed request, a handoff");
+	is_int(got.n_rec, 3, "  the message is the handover, the handoff "
+	    "adds none");
+	is_int(run(plain, 0), 0, "rules: requests they do not read");
+	is_int(got.n_rec, 6, "  the handoffs are the handovers");
+	is_int(run_file("copilot-record.json", 0), 0, "rules: the record");
+	is_int(got.n_rec, 9, "  Escalated adds none: 'talk to a human "
+	    "please' was the request");
+	is_str(got.rec[8], "conv 1 8a1c/msteams @- status=ended "
+	    "started=2026-11-20T10:40:00Z ended=2026-11-20T10:41:00Z "
+	    "end_reason=escalated", "  the outcome is still the end reason");
+	harness.opt.rules = NULL;
+	convo_rules_free(rules);
+}
+
 /* The sniffer claims its own files and no other format's. */
 static void
 test_detect(void)
@@ -263,6 +320,7 @@ main(void)
 	test_copilot_record();
 	test_copilot_list();
 	test_errors();
+	test_one_request();
 	test_detect();
 	return done_testing();
 }

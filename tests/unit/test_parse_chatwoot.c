@@ -140,6 +140,36 @@ test_errors(void)
 }
 
 /* The sniffer claims its own files and no other format's. */
+/*
+ * One request for a human is one handover: with the import's rules, a
+ * user message in which they find the request carries it, and the first
+ * agent message after the bot adds none.
+ */
+static void
+test_one_request(void)
+{
+	struct convo_rules *rules = NULL;
+	const char *text = convo_rules_default_text();
+
+	if (convo_rules_new(&rules, text, strlen(text), "default",
+	    NULL, NULL) != 0) {
+		ok(0, "the default rules compile");
+		return;
+	}
+	harness.opt.rules = rules;
+	is_int(run_file("conversation.json", 0), 0, "rules: conversation");
+	is_int(got.n_rec, 14, "  one record less: 'talk to a human' was "
+	    "the request");
+	is_str(got.rec[8], "msg 1 42/web_widget @2026-11-20T10:31:00Z agent "
+	    "'Hi Ana, Bob here. Let me check.'", "  the agent's first "
+	    "message, no handover before it");
+	is_int(run_file("webhooks.jsonl", 0), 0, "rules: webhooks");
+	is_int(got.n_rec, 18, "  no request typed: the agent's first "
+	    "message is the handover");
+	harness.opt.rules = NULL;
+	convo_rules_free(rules);
+}
+
 static void
 test_detect(void)
 {
@@ -171,6 +201,7 @@ main(void)
 	test_payload();
 	test_webhooks();
 	test_errors();
+	test_one_request();
 	test_detect();
 	return done_testing();
 }

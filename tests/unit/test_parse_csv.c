@@ -10,6 +10,8 @@
 
 #include "internal.h"
 #include "tap.h"
+
+#define FFFD "\xef\xbf\xbd"
 #include "parse_harness.h"
 
 static void
@@ -421,6 +423,11 @@ test_limits(void)
 	is_int(rc, CONVO_EDATA, "long row: status");
 	is_str(got.n_diag ? got.diag[0] : NULL, "2:0: row longer than 8 MiB",
 	    "long row: at its first line");
+	is_int(got.n_diag, 1, "long row: its other lines are no rows");
+	is_int(got.n_bad, 1, "long row: one bad record");
+	is_str(got.n_rec ? got.rec[got.n_rec - 1] : NULL,
+	    "msg 12 c1 @2026-11-20T10:30:16Z user 'ok'",
+	    "long row: the next row is read");
 	free(big);
 
 	big = malloc(5000 * 3 + 1);
@@ -432,6 +439,65 @@ test_limits(void)
 	is_str(got.n_diag ? got.diag[0] : NULL,
 	    "1:0: header has more than 4096 columns", "wide header: message");
 	free(big);
+}
+
+/*
+ * A diagnostic quotes the input, but is one line of clean text: a
+ * terminal escape, a bell, RLO or a line end in a quoted cell cannot
+ * reach the terminal or forge a line; a header name is cut as a cell is.
+ */
+static void
+test_hostile_diag(void)
+{
+	char *big;
+	size_t n, i;
+	int rc;
+
+	rc = run("conversation_id,ts,role,text,x\x1b[2J\xe2\x80\xae\n"
+	    "c1,2026-11-20T10:30:15Z,\"us\x1b]0;pwn\x07\nconvo-import: x\","
+	    "hi,1\n", 0);
+	is_int(rc, CONVO_EDATA, "hostile diagnostic: status");
+	is_int(got.n_diag, 2, "hostile diagnostic: a warning and an error");
+	is_str(got.diag[0], "1:0: warning: unknown column 'x" FFFD "[2J" FFFD
+	    "' kept as a variable", "  ESC and RLO in a header name are U+FFFD");
+	is_str(got.diag[1], "2:0: unknown role 'us" FFFD "]0;pwn" FFFD
+	    " convo-import: x' in column 'role' (expected user, assistant, "
+	    "agent or system)", "  ESC, BEL, LF in a cell: U+FFFD and a space");
+
+	big = malloc(3 * 300 + 64);
+	n = (size_t)snprintf(big, 64, "conversation_id,ts,role,text,");
+	for (i = 0; i < 300; i++, n += 2)
+		memcpy(big + n, "\xc3\xa9", 2);
+	snprintf(big + n, 64, "\nc1,2026-11-20T10:30:15Z,user,hi,\n");
+	rc = run(big, 0);
+	is_int(rc, 0, "long header name: status");
+	is_str(got.n_diag ? got.diag[0] : NULL, "1:0: warning: unknown column "
+	    "'\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9...' kept as a variable",
+	    "  a long header name is cut after 60 bytes, at a character");
+	free(big);
+
+	/* An id that no command line or pipe could pass: refused. */
+	rc = run("conversation_id,ts,role,text\n"
+	    "c1\r,2026-11-20T10:30:15Z,user,a\n"
+	    "\"c2\nc3\",2026-11-20T10:30:16Z,user,b\n"
+	    "c4\xc2\x9b,2026-11-20T10:30:17Z,user,c\n"
+	    "c5\xe2\x80\xae,2026-11-20T10:30:18Z,user,d\n", 1);
+	is_int(rc, CONVO_EDATA, "control in an id: skipped with skip_bad");
+	is_int(got.n_bad, 3, "control in an id: three bad rows");
+	is_int(got.n_diag, 3, "control in an id: three diagnostics");
+	is_str(got.diag[0], "2:0: control character in the conversation id "
+	    "'c1" FFFD "'", "  CR, at the row");
+	is_str(got.diag[1], "3:0: control character in the conversation id "
+	    "'c2 c3'", "  a line end, at the row's first line");
+	is_str(got.diag[2], "5:0: control character in the conversation id "
+	    "'c4" FFFD "'", "  a C1 control");
+	is_int(got.n_rec, 2, "control in an id: only the RLO one stored");
+	is_str(got.rec[1], "msg 6 c5\xe2\x80\xae @2026-11-20T10:30:18Z user 'd'",
+	    "  RLO is no control: the renderers show it as U+FFFD");
 }
 
 static void
@@ -490,6 +556,7 @@ main(void)
 	test_quotes();
 	test_reader_errors();
 	test_limits();
+	test_hostile_diag();
 	test_sink_error();
 	test_sniff();
 	test_local_time();

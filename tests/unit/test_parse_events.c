@@ -29,7 +29,8 @@ bad_event(const char *type, const char *members, const char *want)
 	    members);
 	snprintf(full, sizeof(full), "t.jsonl:1:1: %s", want);
 	one_error(text, 0, CONVO_EDATA, full, want);
-	is_int(got.n_rec, 0, "  and hands on nothing");
+	is_int(run(text, 1), 0, "  skip_bad goes on");
+	is_int(got.n_rec, 0, "  and hands on nothing of it");
 }
 
 static void

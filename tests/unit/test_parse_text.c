@@ -382,6 +382,18 @@ test_errors(void)
 	is_int(got.n_rec, 2, "invalid UTF-8: the message it was in is dropped");
 	is_str(got.n_rec > 1 ? got.rec[1] : NULL,
 	    "msg 4 u @2026-11-20T09:01:00Z user 'b'", "invalid UTF-8: next");
+
+	/* A bad id costs its conversation, not the next one's header. */
+	rc = run_text("Date: 2026-11-20\nConversation: a\x1b" "b\n"
+	    "[10:00] User: x\n[10:01] User: y\nConversation: ok\n"
+	    "[10:02] User: z\n", "i.txt", 1, CONVO_TIME_NONE);
+	is_int(rc, CONVO_EDATA, "control in the id: status");
+	is_int(got.n_diag, 2, "control in the id: each message reported");
+	is_str(got.n_diag ? got.diag[0] : NULL, "3:0: control character in "
+	    "the conversation id 'a\xef\xbf\xbd" "b'", "control in the id: message");
+	is_int(got.n_rec, 2, "control in the id: the next conversation read");
+	is_str(got.n_rec ? got.rec[0] : NULL, "conv 6 ok @2026-11-20T09:02:00Z",
+	    "control in the id: under its own id");
 }
 
 static void

@@ -185,6 +185,69 @@ one_time(const char *input)
 	return out;
 }
 
+/* The media of the last record of the last run, "type|name|", or "-". */
+static const char *
+last_media(const char *input)
+{
+	static char out[HARNESS_LINE];
+	const char *at;
+
+	run(input, 0);
+	if (got.n_diag > 0)
+		return got.diag[0];
+	if (got.n_rec == 0 || (at = strstr(got.rec[got.n_rec - 1],
+	    " media=")) == NULL)
+		return "-";
+	snprintf(out, sizeof(out), "%s", at + 7);
+	return out;
+}
+
+/* Media markers of every language convo-formats(5) names. */
+static void
+test_media_languages(void)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "<Media omitted>", "unknown||" },
+		{ "<Medien ausgeschlossen>", "unknown||" },
+		{ "<Multimedia omitido>", "unknown||" },
+		{ "<M\xc3\xa9" "dias omis>", "unknown||" },
+		{ "<M\xc3\xad" "dia oculta>", "unknown||" },
+		{ "<Media omessi>", "unknown||" },
+		{ "<Media weggelaten>", "unknown||" },
+		{ "IMG-20261120-WA0001.jpg (file attached)",
+		    "image|IMG-20261120-WA0001.jpg|" },
+		{ "PTT-20261120-WA0002.opus (Datei angeh\xc3\xa4ngt)",
+		    "audio|PTT-20261120-WA0002.opus|" },
+		{ "STK-20261120-WA0003.webp (archivo adjunto)",
+		    "sticker|STK-20261120-WA0003.webp|" },
+		{ "IMG-20261120-WA0004.jpg (fichier joint)",
+		    "image|IMG-20261120-WA0004.jpg|" },
+		{ "VID-20261120-WA0005.mp4 (arquivo anexado)",
+		    "video|VID-20261120-WA0005.mp4|" },
+		{ "DOC-20261120-WA0006.pdf (file allegato)",
+		    "document|DOC-20261120-WA0006.pdf|" },
+		{ "Offerte.pdf (bestand bijgevoegd)", "document|Offerte.pdf|" },
+		{ "\xe2\x80\x8e<attached: 00000007-AUDIO-2026-11-20.opus>",
+		    "audio|00000007-AUDIO-2026-11-20.opus|" },
+		{ "\xe2\x80\x8evideo omitted", "video||" },
+		{ "\xe2\x80\x8e" "Bild weggelassen", "image||" },
+		{ "\xe2\x80\x8eimagen omitida", "image||" },
+		{ "\xe2\x80\x8e\xc3\xa1udio ocultado", "audio||" },
+		{ "the <Media omitted> part", "-" }
+	};
+	char line[256], name[300];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(line, sizeof(line), "20/11/2026, 10:00 - Ana: %s\n",
+		    cases[i].text);
+		snprintf(name, sizeof(name), "media: %s", cases[i].text);
+		is_str(last_media(line), cases[i].want, name);
+	}
+}
+
 static void
 test_clocks(void)
 {
@@ -455,6 +518,7 @@ main(void)
 	test_ios();
 	test_locales();
 	test_clocks();
+	test_media_languages();
 	test_order();
 	test_roles();
 	test_gap();

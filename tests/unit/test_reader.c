@@ -437,6 +437,53 @@ test_read_error(void)
 	close_bytes(fp, r);
 }
 
+/* The digest of data, with the processor's SHA instructions or not. */
+static void
+digest(char hex[65], const unsigned char *data, size_t n, int fast)
+{
+	struct sha256 s;
+	size_t i, step = n % 7 + 1;
+
+	sha256_init(&s);
+	if (!fast)
+		s.fast = 0;
+	/* In uneven pieces, so that blocks straddle the calls. */
+	for (i = 0; i < n; i += step)
+		sha256_update(&s, data + i, i + step > n ? n - i : step);
+	sha256_final_hex(&s, hex);
+}
+
+/*
+ * Where the processor has SHA instructions, they give the portable code's
+ * digests for every length around the block and padding boundaries, and
+ * for the FIPS 180-4 examples.
+ */
+static void
+test_sha256_paths(void)
+{
+	static unsigned char data[70000];
+	char fast[65], slow[65];
+	struct sha256 s;
+	size_t n, i, bad = 0;
+
+	sha256_init(&s);
+	printf("# SHA instructions %s\n", s.fast ? "used" : "not available");
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (n = 0; n <= 300; n++) {
+		digest(fast, data, n, 1);
+		digest(slow, data, n, 0);
+		bad += strcmp(fast, slow) != 0;
+	}
+	digest(fast, data, sizeof(data), 1);
+	digest(slow, data, sizeof(data), 0);
+	bad += strcmp(fast, slow) != 0;
+	is_int((long)bad, 0, "SHA-256: both paths agree on 302 lengths");
+	digest(slow, (const unsigned char *)"abc", 3, 0);
+	is_str(slow, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61"
+	    "f20015ad", "SHA-256 of \"abc\", portable");
+}
+
 static void
 test_sha256(void)
 {
@@ -521,6 +568,7 @@ main(void)
 	test_read();
 	test_read_error();
 	test_sha256();
+	test_sha256_paths();
 	test_hash64();
 	return done_testing();
 }

@@ -51,7 +51,7 @@ static void
 test_open(void)
 {
 	struct convo_store *st;
-	char err[512];
+	char err[512], want[512];
 	FILE *fp;
 
 	is_int(convo_store_open(&st, err, sizeof(err), dbpath, CONVO_OPEN_READ,
@@ -77,8 +77,9 @@ test_open(void)
 	qexec("CREATE TABLE other (x)");
 	is_int(convo_store_open(&st, err, sizeof(err), dbpath,
 	    CONVO_OPEN_WRITE, 100), CONVO_ESCHEMA, "a foreign database is refused");
-	is_str(err, "not a convo database: it has tables but no convo "
-	    "schema version", "with a reason");
+	snprintf(want, sizeof(want), "%s: not a convo database: it has "
+	    "tables but no convo schema version", dbpath);
+	is_str(err, want, "with a reason, after the database's name");
 	is_int(q("SELECT count(*) FROM sqlite_schema"), 1,
 	    "and left as it was");
 	unlink(dbpath);

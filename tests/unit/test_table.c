@@ -11,6 +11,8 @@
 
 #include "tap.h"
 
+#define FFFD "\xef\xbf\xbd"
+
 /* Renders t as how into a string the caller frees. */
 static char *
 render(const struct convo_table *t, enum convo_output how, size_t width)
@@ -53,6 +55,42 @@ check(struct convo_table *t, enum convo_output how, size_t width,
 
 	is_str(got, want, name);
 	free(got);
+}
+
+/*
+ * Cells another tool stored: a bad byte, ESC, CR, DEL, a C1 control (NEL)
+ * and RLO.  For people and in CSV and TSV they are U+FFFD (line ends and
+ * tabs as the format allows); JSON says each character as an escape, and
+ * the bad byte, which it cannot say, as U+FFFD.
+ */
+static void
+hostile(void)
+{
+	static const char *const names[] = { "user", "n" };
+	struct convo_table *t;
+
+	convo_table_new(&t, 2, names);
+	convo_table_set_kind(t, 1, CONVO_CELL_NUMBER);
+	convo_table_add_row(t);
+	convo_table_set(t, 0, "a\xff\x1b[2J\r\nb\x7f\xc2\x85" "c\xe2\x80\xae" "d");
+	convo_table_set(t, 1, "1");
+	check(t, CONVO_OUT_TABLE, 0,
+	    "user            n\n"
+	    "a" FFFD FFFD "[2J" FFFD " b" FFFD FFFD "c" FFFD "d  1\n",
+	    "table: bad bytes, controls and RLO are U+FFFD");
+	check(t, CONVO_OUT_CSV, 0,
+	    "user,n\r\n"
+	    "\"a" FFFD FFFD "[2J" FFFD "\nb" FFFD FFFD "c" FFFD "d\",1\r\n",
+	    "csv: the same, the line end kept in quotes");
+	check(t, CONVO_OUT_TSV, 0,
+	    "user\tn\n"
+	    "a" FFFD FFFD "[2J" FFFD " b" FFFD FFFD "c" FFFD "d\t1\n",
+	    "tsv: the same, the line end a space");
+	check(t, CONVO_OUT_JSON, 0,
+	    "[\n  {\"user\": \"a" FFFD "\\u001b[2J\\r\\nb\\u007f\\u0085"
+	    "c\\u202ed\", \"n\": 1}\n]\n",
+	    "json: escapes, the bad byte U+FFFD");
+	convo_table_free(t);
 }
 
 int
@@ -133,6 +171,8 @@ main(void)
 	check(empty, CONVO_OUT_CSV, 0, "id\r\nc1\r\n\"\"\r\n\"\"\r\n",
 	    "csv: an empty or null cell alone on its row is quoted");
 	convo_table_free(empty);
+
+	hostile();
 
 	convo_table_new(&empty, 1, one);
 	check(empty, CONVO_OUT_JSON, 0, "[]\n", "json: an empty table");
