@@ -1054,13 +1054,19 @@ store_import_msg(int64_t *msg_id, int *is_new, struct store_import *si,
 	return mark_changed(si, conv);
 }
 
-/* Adds the event row; marks the conversation changed when it is new. */
+/*
+ * Adds the event row; marks the conversation changed when it is new, and
+ * says so in *added unless added is NULL.
+ */
 static int
 event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
-    const char *value, int64_t msg, int handover)
+    const char *value, int64_t msg, int handover, int *added)
 {
 	sqlite3_stmt *s = si->s[S_EVENT];
 	int rc;
+
+	if (added != NULL)
+		*added = 0;
 
 	sqlite3_bind_int64(s, 1, conv);
 	sqlite3_bind_int64(s, 2, ts);
@@ -1072,6 +1078,8 @@ event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
 		return rc;
 	if (sqlite3_changes(si->st->db) == 0)
 		return 0;
+	if (added != NULL)
+		*added = 1;
 	store_run_event(si->run, ts, handover);
 	return mark_changed(si, conv);
 }
@@ -1082,7 +1090,7 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 	sqlite3_stmt *s;
 	const char *value = feedback_name(rec->feedback);
 	int64_t msg = 0;
-	int rc, found;
+	int rc, found, added;
 
 	if (rec->feedback_index >= 0) {
 		s = si->s[S_FEEDBACK_TARGET];
@@ -1094,21 +1102,27 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 	sqlite3_bind_int64(s, 1, conv);
 	if ((rc = step_id(si, s, &msg, &found)) != 0)
 		return rc;
-	if (found) {
-		s = si->s[S_FEEDBACK_SET];
-		sqlite3_bind_int64(s, 1, msg);
-		store_bind_text(s, 2, value);
-		if ((rc = store_step_done(si->st, s)) != 0)
-			return rc;
-		if (sqlite3_changes(si->st->db) > 0) {
-			/* The run has the message: it takes the thumbs. */
-			store_run_feedback(si->run, msg, rec->feedback);
-			if ((rc = mark_changed(si, conv)) != 0)
-				return rc;
-		}
+	if (!found)
+		msg = 0;
+	/*
+	 * A vote already stored is not cast again: the message it found
+	 * then stays its message, though a message read after it (an
+	 * earlier one sent late) might be the latest now.
+	 */
+	if ((rc = event_row(si, conv, rec->ts, "feedback", value, msg,
+	    CONVO_HANDOVER_NONE, &added)) != 0 || !found || !added)
+		return rc;
+	s = si->s[S_FEEDBACK_SET];
+	sqlite3_bind_int64(s, 1, msg);
+	store_bind_text(s, 2, value);
+	if ((rc = store_step_done(si->st, s)) != 0)
+		return rc;
+	if (sqlite3_changes(si->st->db) > 0) {
+		/* The run has the message: it takes the thumbs. */
+		store_run_feedback(si->run, msg, rec->feedback);
+		return mark_changed(si, conv);
 	}
-	return event_row(si, conv, rec->ts, "feedback", value, msg,
-	    CONVO_HANDOVER_NONE);
+	return 0;
 }
 
 static int
@@ -1124,7 +1138,7 @@ event_csat(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
 	return event_row(si, conv, rec->ts, "csat", score, 0,
-	    CONVO_HANDOVER_NONE);
+	    CONVO_HANDOVER_NONE, NULL);
 }
 
 static int
@@ -1139,7 +1153,7 @@ event_end(struct store_import *si, int64_t conv, const struct convo_rec *rec)
 	if ((rc = apply(si, s, conv)) != 0)
 		return rc;
 	return event_row(si, conv, rec->ts, "end", rec->end_reason, 0,
-	    CONVO_HANDOVER_NONE);
+	    CONVO_HANDOVER_NONE, NULL);
 }
 
 static int
@@ -1174,12 +1188,12 @@ store_import_event(struct store_import *si, int64_t conv,
 		return event_row(si, conv, rec->ts, rec->kind == CONVO_REC_CSAT ?
 		    "csat" : rec->kind == CONVO_REC_END ? "end" : "survey",
 		    rec->kind == CONVO_REC_SURVEY ? NULL : value, 0,
-		    CONVO_HANDOVER_NONE);
+		    CONVO_HANDOVER_NONE, NULL);
 	}
 	switch (rec->kind) {
 	case CONVO_REC_HANDOVER:
 		return event_row(si, conv, rec->ts, "handover",
-		    handover_name(rec->handover), 0, rec->handover);
+		    handover_name(rec->handover), 0, rec->handover, NULL);
 	case CONVO_REC_FEEDBACK:
 		return event_feedback(si, conv, rec);
 	case CONVO_REC_CSAT:
@@ -1190,7 +1204,7 @@ store_import_event(struct store_import *si, int64_t conv,
 		if ((rc = apply(si, s, conv)) != 0)
 			return rc;
 		return event_row(si, conv, rec->ts, "survey", NULL, 0,
-		    CONVO_HANDOVER_NONE);
+		    CONVO_HANDOVER_NONE, NULL);
 	case CONVO_REC_END:
 		return event_end(si, conv, rec);
 	case CONVO_REC_VARIABLE:

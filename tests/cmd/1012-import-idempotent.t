@@ -222,4 +222,33 @@ imported 1 file: 0 new and 1 updated conversations, 1 new messages, 0 skipped re
 EOF
 is "$(dup)" "3" "an export with three of them has 3"
 
+# A vote read before the message it meant: it rates the message it
+# found then (fb-2: A), or none (fb-1), and the same stream again casts
+# no vote a second time (a fuzz finding: re-import rated the late one).
+cat >"$tmp/late.jsonl" <<'EOF'
+{"conversation":"fb-1","ts":"2026-11-21T09:00:00Z","type":"message","role":"user","text":"Hours?"}
+{"conversation":"fb-1","ts":"2026-11-21T09:00:10Z","type":"feedback","value":"up"}
+{"conversation":"fb-1","ts":"2026-11-21T09:00:05Z","type":"message","role":"assistant","text":"9 to 5."}
+{"conversation":"fb-2","ts":"2026-11-21T09:00:00Z","type":"message","role":"assistant","text":"A"}
+{"conversation":"fb-2","ts":"2026-11-21T09:00:20Z","type":"feedback","value":"down"}
+{"conversation":"fb-2","ts":"2026-11-21T09:00:10Z","type":"message","role":"assistant","text":"B"}
+EOF
+votes() {
+	sql "SELECT c.ext_id, m.text, coalesce(m.feedback, '-')
+	    FROM message m JOIN conversation c ON c.id = m.conversation_id
+	    WHERE c.ext_id LIKE 'fb-%' AND m.role = 'assistant'
+	    ORDER BY c.ext_id, m.ts" | tr '\n' ' '
+}
+run convo-import -q "$tmp/late.jsonl"
+status_is 0 "a vote before its message: exit 0"
+is "$(votes)" "fb-1|9 to 5.|- fb-2|A|down fb-2|B|- " \
+	"a vote before its message: it rates what was read by then"
+content >"$tmp/before"
+run convo-import -q "$tmp/late.jsonl"
+content >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after"
+ok $? "a vote before its message, again: no row changed"
+is "$(votes)" "fb-1|9 to 5.|- fb-2|A|down fb-2|B|- " \
+	"a vote before its message, again: no vote cast twice"
+
 done_testing
