@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "convo.h"
+#include "internal.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"
@@ -313,6 +314,7 @@ heat_grid(FILE *fp, const struct convo_table *t)
 		"\u00b7 ", "\u2591\u2591", "\u2592\u2592", "\u2593\u2593",
 		"\u2588\u2588"
 	};
+	struct buf label;
 	size_t d, h;
 	double max = 0;
 	const char *s;
@@ -325,18 +327,26 @@ heat_grid(FILE *fp, const struct convo_table *t)
 				max = fmax(max, atof(s));
 	if (max <= 0)
 		return 0;
+	buf_init(&label, 64);
 	fputs("    ", fp);
 	for (h = 0; h < 24; h += 3)
 		fprintf(fp, h < 21 ? " %02zu   " : " %02zu\n", h);
 	for (d = 0; d < 7; d++) {
+		/* The day's name, on its line whatever the table holds. */
 		s = convo_table_cell(t, d, 0);
-		fprintf(fp, "%-4s ", s ? s : "");
+		buf_reset(&label);
+		if (s == NULL || esc_line(&label, s, strlen(s)) != 0 ||
+		    label.data == NULL)
+			fputs("     ", fp);
+		else
+			fprintf(fp, "%-4s ", label.data);
 		for (h = 1; h < 25; h++) {
 			s = convo_table_cell(t, d, h);
 			fputs(shades[shade(s ? atof(s) : 0, max)], fp);
 		}
 		fputc('\n', fp);
 	}
+	buf_release(&label);
 	shade_legend(fp, max);
 	return 1;
 }
