@@ -432,24 +432,42 @@ check_header(const struct buf *b, const struct buf *want, size_t used,
 	buf_release(&d);
 }
 
+/*
+ * A JSON string reads back as the text, each bad UTF-8 sequence U+FFFD
+ * (the controls escaped, so kept).
+ */
 static void
 check_json_string(const char *s)
 {
+	struct buf want;
 	char *out = NULL;
-	size_t len;
+	const char *p = s;
+	size_t len, n = strlen(s), bad;
 	cJSON *v;
 	FILE *fp;
 
+	buf_init(&want, MAX_OUT);
+	while ((bad = utf8_check(p, n)) != 0) {
+		if (buf_add(&want, p, bad - 1) != 0 ||
+		    buf_adds(&want, "\xef\xbf\xbd") != 0)
+			abort();
+		p += bad;
+		n -= bad;
+	}
+	if (buf_add(&want, p, n) != 0 || buf_adds(&want, "") != 0)
+		abort();
 	if ((fp = open_memstream(&out, &len)) == NULL)
 		abort();
 	convo_json_string(fp, s);
 	if (fclose(fp) != 0)
 		abort();
 	if ((v = cJSON_ParseWithOpts(out, NULL, 1)) == NULL ||
-	    !cJSON_IsString(v) || strcmp(v->valuestring, s) != 0)
+	    !cJSON_IsString(v) ||
+	    strcmp(v->valuestring, want.data ? want.data : "") != 0)
 		abort();
 	cJSON_Delete(v);
 	free(out);
+	buf_release(&want);
 }
 
 /* An accepted address list cannot break a header line or an address. */

@@ -114,8 +114,9 @@ main(void)
 	if (convo_table_new(&ctl, 1, one) == 0) {
 		convo_table_add_row(ctl);
 		convo_table_set(ctl, 0, "a\177b\033c");
-		check(ctl, CONVO_OUT_TABLE, 0, "id\na b c\n",
-		    "table: DEL is flattened like the other controls");
+		check(ctl, CONVO_OUT_TABLE, 0,
+		    "id\na\xef\xbf\xbd" "b\xef\xbf\xbd" "c\n",
+		    "table: DEL is U+FFFD like the other controls");
 		convo_table_free(ctl);
 	}
 	check(t, CONVO_OUT_TABLE, 30,
