@@ -191,6 +191,23 @@ print_figures(FILE *fp, const struct convo_report *r, int color)
 	}
 }
 
+/*
+ * Prints s, text from the report, padded to pad bytes and kept on its
+ * line: controls and bad bytes as esc_line shows them.
+ */
+static void
+put_clean(FILE *fp, const char *s, int pad)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	if (s != NULL && esc_line(&b, s, strlen(s)) == 0 && b.data != NULL)
+		fprintf(fp, "%-*s", pad, b.data);
+	else
+		fprintf(fp, "%-*s", pad, "");
+	buf_release(&b);
+}
+
 /* "▁▂▃▄▅▆▇█": one block per row, scaled from 0 to the column's maximum. */
 static void
 sparkline(FILE *fp, const struct convo_table *t, size_t col, size_t pad)
@@ -206,7 +223,8 @@ sparkline(FILE *fp, const struct convo_table *t, size_t col, size_t pad)
 	for (r = 0; r < n; r++)
 		if ((s = convo_table_cell(t, r, col)) != NULL && atof(s) > max)
 			max = atof(s);
-	fprintf(fp, "%-*s ", (int)pad, convo_table_name(t, col));
+	put_clean(fp, convo_table_name(t, col), (int)pad);
+	fputc(' ', fp);
 	for (r = 0; r < n; r++) {
 		s = convo_table_cell(t, r, col);
 		v = s != NULL && max > 0 ? atof(s) / max : 0;
@@ -314,7 +332,6 @@ heat_grid(FILE *fp, const struct convo_table *t)
 		"\u00b7 ", "\u2591\u2591", "\u2592\u2592", "\u2593\u2593",
 		"\u2588\u2588"
 	};
-	struct buf label;
 	size_t d, h;
 	double max = 0;
 	const char *s;
@@ -327,26 +344,19 @@ heat_grid(FILE *fp, const struct convo_table *t)
 				max = fmax(max, atof(s));
 	if (max <= 0)
 		return 0;
-	buf_init(&label, 64);
 	fputs("    ", fp);
 	for (h = 0; h < 24; h += 3)
 		fprintf(fp, h < 21 ? " %02zu   " : " %02zu\n", h);
 	for (d = 0; d < 7; d++) {
 		/* The day's name, on its line whatever the table holds. */
-		s = convo_table_cell(t, d, 0);
-		buf_reset(&label);
-		if (s == NULL || esc_line(&label, s, strlen(s)) != 0 ||
-		    label.data == NULL)
-			fputs("     ", fp);
-		else
-			fprintf(fp, "%-4s ", label.data);
+		put_clean(fp, convo_table_cell(t, d, 0), 4);
+		fputc(' ', fp);
 		for (h = 1; h < 25; h++) {
 			s = convo_table_cell(t, d, h);
 			fputs(shades[shade(s ? atof(s) : 0, max)], fp);
 		}
 		fputc('\n', fp);
 	}
-	buf_release(&label);
 	shade_legend(fp, max);
 	return 1;
 }
@@ -426,7 +436,9 @@ print_text(FILE *fp, const struct convo_report *r,
 		    r->period.prev_until, o->tz);
 	fputc('\n', fp);
 	if (r->by != NULL) {
-		fprintf(fp, "by %s\n", r->by);
+		fputs("by ", fp);
+		put_clean(fp, r->by, 0);
+		fputc('\n', fp);
 		if ((t = groups_table(r, 1)) != NULL)
 			convo_table_print(fp, t, CONVO_OUT_TABLE, 0);
 		convo_table_free(t);
