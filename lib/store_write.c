@@ -64,10 +64,13 @@ enum {
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CONV_FIND] =
 	"SELECT id FROM conversation WHERE ext_id = ?1 AND source = ?2",
-	/* A record without a source: '' first, then the latest. */
+	/*
+	 * A record without a source: '' first, then the first stored, which
+	 * stays the first when the same export comes again.
+	 */
 	[S_CONV_FIND_ANY] =
 	"SELECT id FROM conversation WHERE ext_id = ?1"
-	" ORDER BY source <> '', started_at DESC LIMIT 1",
+	" ORDER BY source <> '', id LIMIT 1",
 	[S_CONV_ADOPT] =
 	"UPDATE conversation SET source = ?2 WHERE id = ?1",
 	/*
@@ -750,7 +753,8 @@ forgotten(int *gone, struct store_import *si, const struct convo_rec *rec)
 /*
  * Resolves a conversation: by id and source; a record with a source adopts
  * a conversation of that id that had none; a record without one takes the
- * conversation of that id without a source, else the latest of that id.
+ * conversation of that id without a source, else the first stored of
+ * that id.
  * A conversation that does not exist and was forgotten is not created:
  * *conv is CONV_FORGOTTEN.
  */

@@ -251,4 +251,29 @@ ok $? "a vote before its message, again: no row changed"
 is "$(votes)" "fb-1|9 to 5.|- fb-2|A|down fb-2|B|- " \
 	"a vote before its message, again: no vote cast twice"
 
+# A record without a source goes to the first conversation of its id,
+# the same one each time: here web_widget's s1, though the whatsapp s1
+# started later (a fuzz finding: "the latest" moved "Hi" on re-import).
+cat >"$tmp/sources.jsonl" <<'EOF'
+{"conversation":"s1","ts":"2026-11-21T10:00:00Z","type":"start","source":"web_widget","user":"v-s"}
+{"conversation":"s1","ts":"2026-11-21T10:00:05Z","type":"message","role":"user","text":"Hi"}
+{"conversation":"s1","ts":"2026-11-21T10:05:00Z","type":"start","source":"whatsapp","user":"v-s"}
+{"conversation":"s1","ts":"2026-11-21T10:05:05Z","type":"message","role":"user","text":"Hello?","source":"whatsapp"}
+EOF
+placed() {
+	sql "SELECT c.source, m.text FROM message m
+	    JOIN conversation c ON c.id = m.conversation_id
+	    WHERE c.ext_id = 's1' ORDER BY m.ts" | tr '\n' ' '
+}
+run convo-import -q "$tmp/sources.jsonl"
+status_is 0 "a record without a source: exit 0"
+is "$(placed)" "web_widget|Hi whatsapp|Hello? " \
+	"a record without a source: the conversation of its id there was"
+run convo-import "$tmp/sources.jsonl"
+out_timeless "a record without a source, again: nothing new" <<'EOF'
+imported 1 file: 0 new and 0 updated conversations, 0 new messages, 0 skipped records, T s
+EOF
+is "$(placed)" "web_widget|Hi whatsapp|Hello? " \
+	"a record without a source, again: where it went the first time"
+
 done_testing
