@@ -136,10 +136,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CHANGED] =
 	"UPDATE temp.touched SET changed = 1 WHERE id = ?1 AND changed <> 1",
 	[S_SEEN_GET] =
-	"SELECT n FROM temp.seen WHERE k = ?1",
+	"SELECT n FROM temp.seen WHERE c = ?1 AND t = ?2 AND k = ?3",
 	[S_SEEN_SET] =
-	"INSERT INTO temp.seen (k, n) VALUES (?1, ?2)"
-	" ON CONFLICT (k) DO UPDATE SET n = excluded.n",
+	"INSERT INTO temp.seen (c, t, k, n) VALUES (?1, ?2, ?3, ?4)"
+	" ON CONFLICT (c, t, k) DO UPDATE SET n = excluded.n",
 	[S_MSG_INSERT] =
 	"INSERT OR IGNORE INTO message (conversation_id, ts, key, role, text,"
 	" click_type, click_title, click_target, fallback, fallback_derived,"
@@ -296,8 +296,14 @@ struct store_import {
 static const char temp_tables[] =
 	"CREATE TEMP TABLE IF NOT EXISTS touched (id INTEGER PRIMARY KEY,"
 	" is_new INTEGER NOT NULL, changed INTEGER NOT NULL);"
-	"CREATE TEMP TABLE IF NOT EXISTS seen (k INTEGER PRIMARY KEY,"
-	" n INTEGER NOT NULL);"
+	/*
+	 * Keyed by conversation and time first, so that a re-import, which
+	 * meets its messages in the order it stored them, appends to it
+	 * instead of writing all over it.
+	 */
+	"CREATE TEMP TABLE IF NOT EXISTS seen (c INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, k INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (c, t, k)) WITHOUT ROWID;"
 	"CREATE TEMP TABLE IF NOT EXISTS touched_user (id INTEGER PRIMARY KEY);"
 	"CREATE TEMP TABLE IF NOT EXISTS rollup_set (id INTEGER PRIMARY KEY);"
 	"DELETE FROM temp.touched; DELETE FROM temp.seen;"
@@ -971,20 +977,20 @@ occurrence(int64_t *n, struct store_import *si, int64_t conv, int64_t ts,
     uint64_t key, int first_is_ours)
 {
 	sqlite3_stmt *s = si->s[S_SEEN_GET];
-	uint64_t k;
 	int rc, found;
 
-	k = hash64(HASH64_INIT, &conv, sizeof(conv));
-	k = hash64(k, &ts, sizeof(ts));
-	k = hash64(k, &key, sizeof(key));
-	sqlite3_bind_int64(s, 1, (int64_t)k);
+	sqlite3_bind_int64(s, 1, conv);
+	sqlite3_bind_int64(s, 2, ts);
+	sqlite3_bind_int64(s, 3, (int64_t)key);
 	if ((rc = step_id(si, s, n, &found)) != 0)
 		return rc;
 	if (!found)
 		*n = first_is_ours;
 	s = si->s[S_SEEN_SET];
-	sqlite3_bind_int64(s, 1, (int64_t)k);
-	sqlite3_bind_int64(s, 2, *n + 1);
+	sqlite3_bind_int64(s, 1, conv);
+	sqlite3_bind_int64(s, 2, ts);
+	sqlite3_bind_int64(s, 3, (int64_t)key);
+	sqlite3_bind_int64(s, 4, *n + 1);
 	return store_step_done(si->st, s);
 }
 
