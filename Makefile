@@ -112,7 +112,7 @@ tests/fuzz/obj/%.o: lib/%.c
 	@mkdir -p tests/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
 		$(CPPFLAGS) -c -o $@ $<
-$(FUZZERS): %: %.c tests/fuzz/fuzz.h tests/fuzz/libconvo-fuzz.a
+$(FUZZERS): %: %.c tests/fuzz/fuzz.h tests/fuzz/hexval.h tests/fuzz/libconvo-fuzz.a
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) \
 		-o $@ $< tests/fuzz/libconvo-fuzz.a $(DEP_LIBS)
 fuzz-run: fuzz

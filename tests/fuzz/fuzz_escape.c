@@ -43,6 +43,8 @@
 
 #include "internal.h"
 
+#include "hexval.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_OUT (1u << 24)
@@ -136,16 +138,6 @@ static int
 same(const struct buf *b, const char *s, size_t n)
 {
 	return b->len == n && (n == 0 || memcmp(b->data, s, n) == 0);
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decodes HTML's five entities; every & must start one. */

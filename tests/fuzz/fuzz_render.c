@@ -45,6 +45,8 @@
 
 #include "internal.h"
 
+#include "hexval.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FIELDS 24
@@ -158,16 +160,6 @@ check_email(const char *s, size_t n)
 	for (k = 0; k < 7; k++)
 		if (count[k] != 1)
 			abort();
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
