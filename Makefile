@@ -30,8 +30,9 @@ override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 ifdef DEVELOPER
 override CFLAGS += -Werror
 endif
+# GCC's "undefined" leaves out a float converted out of an integer's range.
 ifeq ($(SANITIZE),1)
-override SANITIZE := address,undefined
+override SANITIZE := address,undefined,float-cast-overflow
 endif
 ifdef SANITIZE
 override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \

@@ -429,8 +429,8 @@ member(const cJSON *obj, const char *name)
 }
 
 /* Whether d is an integer that a double holds exactly. */
-static int
-is_integer(double d)
+int
+json_is_integer(double d)
 {
 	return d >= -9007199254740992.0 && d <= 9007199254740992.0 &&
 	    d == (double)(int64_t)d;
@@ -452,7 +452,7 @@ json_text(const struct json_ctx *c, const cJSON *obj, const char *name,
 	if (numbuf == NULL)
 		return fail_type(c, name, "a string");
 	/* Bigger numbers have lost digits already: an id must be exact. */
-	if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble))
+	if (!cJSON_IsNumber(v) || !json_is_integer(v->valuedouble))
 		return fail_type(c, name, "a string or an integer");
 	snprintf(numbuf, JSON_NUMBUF, "%lld", (long long)v->valuedouble);
 	*out = numbuf;
@@ -531,7 +531,7 @@ json_count(const struct json_ctx *c, const cJSON *obj, const char *name,
 	*out = CONVO_NUM_NONE;
 	if (v == NULL)
 		return 0;
-	if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble))
+	if (!cJSON_IsNumber(v) || !json_is_integer(v->valuedouble))
 		return fail_type(c, name, "an integer");
 	if (v->valuedouble < 0)
 		return json_fail(c, "'%s%s' is negative", c->prefix, name);
@@ -549,7 +549,7 @@ json_csat(const struct json_ctx *c, const cJSON *obj, const char *name,
 	*out = 0;
 	if (v == NULL)
 		return 0;
-	if (!cJSON_IsNumber(v) || !is_integer(v->valuedouble))
+	if (!cJSON_IsNumber(v) || !json_is_integer(v->valuedouble))
 		return fail_type(c, name, "an integer");
 	d = v->valuedouble;
 	if (d < 1 || d > 5)

@@ -81,6 +81,9 @@ int json_clip(const char *s);
 int json_fail(const struct json_ctx *c, const char *fmt, ...)
     CONVO_PRINTF(2, 3);
 
+/* Whether d is an integer that a double holds exactly (|d| <= 2^53). */
+int json_is_integer(double d);
+
 /*
  * Member getters.  Each returns 0 or CONVO_EDATA (reported), and sets
  * *out to "not stated" when the member is missing or null.

@@ -383,8 +383,7 @@ id_text(const cJSON *obj, char *numbuf)
 
 	if (cJSON_IsString(v) && *v->valuestring)
 		return v->valuestring;
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)
-	    v->valuedouble) {
+	if (cJSON_IsNumber(v) && json_is_integer(v->valuedouble)) {
 		snprintf(numbuf, JSON_NUMBUF, "%lld",
 		    (long long)v->valuedouble);
 		return numbuf;

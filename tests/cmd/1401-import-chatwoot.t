@@ -135,6 +135,17 @@ status_is 65 "skip-bad: still exit 65"
 is "$(sql "SELECT count(*) FROM conversation WHERE ext_id = '51'")" "1" \
     "skip-bad: the good conversation of the list is stored"
 
+# A sender id too big for an integer is no id: the message is stored
+# all the same (a fuzz finding: converting it overflowed, UBSan).
+export CONVO_DB="$tmp/big-id.db"
+cat >"$tmp/big-id.jsonl" <<'EOF'
+{"event": "message_created", "id": 901, "content": "hi", "created_at": "2026-11-20 11:30:15 UTC", "message_type": "incoming", "sender": {"id": 8.9e116, "type": "contact"}, "conversation": {"id": 90}}
+EOF
+run convo-import -q --format chatwoot "$tmp/big-id.jsonl"
+status_is 0 "a sender id of 8.9e116: exit 0"
+is "$(sql "SELECT count(*) FROM message")" "1" \
+    "a sender id of 8.9e116: the message is stored"
+
 # Other formats are never taken for Chatwoot.
 export CONVO_DB="$tmp/others.db"
 imports_as_folder json/good-array.json json/good-lines.json \
