@@ -509,9 +509,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !same(&again, clean.data, clean.len))
 		abort();
 	if (validate((const unsigned char *)s, n) == 0) {
+		/* Text without controls or disguises stays as it is. */
 		for (i = 0; i < n; i++)
 			if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
-			    s[i] != '\n') || s[i] == 0x7f)
+			    s[i] != '\n') || s[i] == 0x7f ||
+			    utf8_disguise(s + i, n - i) != 0)
 				break;
 		if (i == n && !same(&clean, s, n))
 			abort();
