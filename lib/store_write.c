@@ -1077,7 +1077,6 @@ event_row(struct store_import *si, int64_t conv, int64_t ts, const char *type,
 
 	if (added != NULL)
 		*added = 0;
-
 	sqlite3_bind_int64(s, 1, conv);
 	sqlite3_bind_int64(s, 2, ts);
 	store_bind_text(s, 3, type);
@@ -1112,8 +1111,6 @@ event_feedback(struct store_import *si, int64_t conv, const struct convo_rec *re
 	sqlite3_bind_int64(s, 1, conv);
 	if ((rc = step_id(si, s, &msg, &found)) != 0)
 		return rc;
-	if (!found)
-		msg = 0;
 	/*
 	 * A vote already stored is not cast again: the message it found
 	 * then stays its message, though a message read after it (an
