@@ -78,6 +78,11 @@ sql() { sqlite3 -batch "$CONVO_DB" "$@"; }
 
 # Everything in the database as SQL text, to compare before and after.
 dump() { sqlite3 -batch "$CONVO_DB" .dump; }
+# The tables and indexes of database $1 as created, sorted.
+schema_sql() {
+	sqlite3 -batch "$1" "SELECT type, name, sql FROM sqlite_schema
+	    WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+}
 
 # Row counts of every table, in one line.
 counts() {
@@ -108,6 +113,13 @@ imports_as_folder() {
 
 # now_ms: the clock in milliseconds.
 now_ms() { date +%s%3N; }
+
+# Before each run of kill_random: the database as the test left it in
+# base.db, without a WAL.  A test may define its own.
+kill_setup() {
+	rm -f "$CONVO_DB" "$CONVO_DB-wal" "$CONVO_DB-shm"
+	cp base.db "$CONVO_DB"
+}
 
 # kill_random N CMD...: the crash tests' loop.  Runs CMD again and again
 # and kills it with SIGKILL at a moment drawn at random, until N runs were

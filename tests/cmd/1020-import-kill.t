@@ -37,11 +37,6 @@ F=$(sql 'SELECT count(*) FROM conversation')
 counts >after.counts
 is "$B $F" "100 400" "100 conversations before the file, 400 after"
 
-kill_setup() {
-	rm -f "$CONVO_DB" "$CONVO_DB-wal" "$CONVO_DB-shm"
-	cp base.db "$CONVO_DB"
-}
-
 # The database as the kill left it, then the import run again.
 absent=0
 present=0

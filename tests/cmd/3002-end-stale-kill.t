@@ -71,8 +71,7 @@ EOF
 
 # restart: the database as built, and a run started in the background.
 restart() {
-	rm -f "$CONVO_DB" "$CONVO_DB-wal" "$CONVO_DB-shm"
-	cp base.db "$CONVO_DB"
+	kill_setup
 	# Not checked for leaks: a kill during the check leaves a report.
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
 	    convo-end-stale "$NOW" >log 2>err &
@@ -108,10 +107,6 @@ t0=$(now_ms)
 convo-end-stale -q "$NOW" || exit 1
 kill_ms=$(($(now_ms) - t0))
 dump >after.sql
-kill_setup() {
-	rm -f "$CONVO_DB" "$CONVO_DB-wal" "$CONVO_DB-shm"
-	cp base.db "$CONVO_DB"
-}
 kill_check() {
 	check "$1" "$tmp/kill.out"
 	dump >got.sql

@@ -9,11 +9,6 @@
 
 cd "$tmp" || exit 1
 
-# Tables and indexes as created, sorted.
-schema() {
-	sqlite3 -batch "$1" "SELECT type, name, sql FROM sqlite_schema
-	    WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
-}
 index_columns() {
 	sqlite3 -batch "$1" "SELECT group_concat(name, ',') FROM (SELECT name
 	    FROM pragma_index_info('message_ts') ORDER BY seqno)"
@@ -51,8 +46,8 @@ same "$tmp/out" "  the same figures as on a new database" <want.json
 err_is "  nothing on stderr" </dev/null
 is "$(sql 'PRAGMA user_version')" 4 "the database is now version 4"
 is "$(index_columns "$CONVO_DB")" "" "  message_ts came and went"
-schema "$CONVO_DB" >migrated.schema
-schema new.db >new.schema
+schema_sql "$CONVO_DB" >migrated.schema
+schema_sql new.db >new.schema
 same migrated.schema "  the migrated schema is that of a new database" \
 	<new.schema
 counts >got.counts

@@ -26,11 +26,6 @@ deleted 441 conversations, 4040 messages and 284 users
 EOF
 dump >after.sql
 
-kill_setup() {
-	rm -f "$CONVO_DB" "$CONVO_DB-wal" "$CONVO_DB-shm"
-	cp base.db "$CONVO_DB"
-}
-
 # The database as the kill left it, then the next run.
 gone=0
 kept=0

@@ -12,11 +12,6 @@
 
 cd "$tmp" || exit 1
 
-# Tables and indexes as created, sorted.
-schema() {
-	sqlite3 -batch "$1" "SELECT type, name, sql FROM sqlite_schema
-	    WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
-}
 activity() {
 	sqlite3 -batch "$1" "SELECT c.ext_id, datetime(a.quarter * 900,
 	    'unixepoch'), a.n_user, a.n_messages FROM activity a
@@ -122,8 +117,8 @@ activity "$CONVO_DB" >got.activity
 same got.activity "  its activity is computed" <want.activity
 keys "$CONVO_DB" >got.keys
 same got.keys "  and its opening keys" <want.keys
-schema "$CONVO_DB" >migrated.schema
-schema new.db >new.schema
+schema_sql "$CONVO_DB" >migrated.schema
+schema_sql new.db >new.schema
 same migrated.schema "  the migrated schema is that of a new database" \
 	<new.schema
 counts >got.counts
